@@ -1,0 +1,85 @@
+# One command per job; each target sets up what it needs, so each works on a fresh machine.
+#   make test                 set up everything and run every test (what .ci/run runs)
+#   make molecule SCENARIO=x  one molecule scenario
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := $(CURDIR)/.venv
+PYTHON ?= python3
+COLLECTION_LINK := .collections/ansible_collections/pbxguard/hardening
+IMAGES := debian12 asterisk22 attacker
+SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
+SCENARIO ?= $(SCENARIOS)
+# What the tests need on the machine itself (podman with runc, image building, shellcheck
+# for sanity comes from PyPI).
+HOST_PACKAGES := podman runc debootstrap uidmap slirp4netns fuse-overlayfs git make
+
+export PATH := $(VENV)/bin:$(PATH)
+export CONTAINERS_CONF := $(CURDIR)/containers.conf
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections:$(VENV)/lib/python3.11/site-packages
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
+export ANSIBLE_HOME := $(CURDIR)/.cache/ansible
+export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.cache/ansible/tmp
+export MOLECULE_GLOB := molecule/*/molecule.yml
+# Every container and network a run creates carries this id, so leftovers can be found.
+export PBXGUARD_RUN_ID ?= $(shell date +%H%M%S)$(shell od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
+
+.PHONY: help setup host-packages images lint sanity unit molecule test clean-testbed
+
+help:
+	@echo "make test       set up everything and run lint, sanity, unit tests and every molecule scenario"
+	@echo "make setup      host packages, the virtualenv, the collection link"
+	@echo "make images     build the test images (only when their definition changed)"
+	@echo "make lint | sanity | unit | molecule [SCENARIO=name]"
+
+setup: host-packages $(VENV)/.installed $(COLLECTION_LINK)
+
+host-packages:
+	@missing=""; for p in $(HOST_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Ansible finds the collection by its full name through this link (an ignored folder).
+$(COLLECTION_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn ../../.. $@
+
+images: host-packages
+	@for image in $(IMAGES); do images/build-image "$$image"; done
+
+lint: setup
+	yamllint --strict .
+	ansible-lint
+
+sanity: setup
+	tests/sanity/run-sanity
+
+unit: setup
+	pytest tests/unit
+
+molecule: setup images
+	@for scenario in $(SCENARIO); do \
+	  echo "== molecule scenario $$scenario"; \
+	  status=0; molecule test --scenario-name "$$scenario" || status=$$?; \
+	  $(MAKE) --no-print-directory clean-testbed; \
+	  [ "$$status" -eq 0 ] || { echo "molecule scenario $$scenario failed"; exit "$$status"; }; \
+	done
+
+# Safety net behind molecule's own destroy: remove this run's containers and networks by name.
+clean-testbed:
+	@podman ps --all --format '{{.Names}}' | grep "^pbxguard-$(PBXGUARD_RUN_ID)-" | xargs --no-run-if-empty podman rm --force --time 0 >/dev/null || true
+	@podman network ls --format '{{.Name}}' | grep "^pbxguard-$(PBXGUARD_RUN_ID)-" | xargs --no-run-if-empty podman network rm --force >/dev/null || true
+
+test: lint sanity unit molecule

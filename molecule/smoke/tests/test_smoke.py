@@ -1,0 +1,28 @@
+"""The test bed works: Asterisk 22 is up and answers SIP from another container."""
+
+import re
+
+
+def test_asterisk_is_fully_booted(testbed):
+    pbx = testbed.host("pbx")
+    booted = pbx.run("asterisk -rx 'core waitfullybooted'")
+    assert booted.rc == 0, booted.stderr
+    assert "fully booted" in booted.stdout
+    version = pbx.check_output("asterisk -rx 'core show version'")
+    assert re.match(r"Asterisk 22\.", version), version
+
+
+def test_sip_options_from_the_attacker_get_an_answer(testbed):
+    attacker = testbed.host("attacker")
+    target = testbed.address("pbx", "ipv4")
+    scan = attacker.run(f"sipvicious_svmap --timeout 2 {target}")
+    assert scan.rc == 0, scan.stderr
+    assert f"{target}:5060" in scan.stdout, scan.stdout
+
+
+def test_sip_over_ipv6_gets_an_answer(testbed):
+    attacker = testbed.host("attacker")
+    target = testbed.address("pbx", "ipv6")
+    scan = attacker.run(f"sipvicious_svmap -6 --timeout 2 {target}")
+    assert scan.rc == 0, scan.stderr
+    assert "5060" in scan.stdout, scan.stdout
