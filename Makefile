@@ -61,6 +61,8 @@ images: host-packages
 
 lint: setup
 	yamllint --strict .
+	shellcheck images/build-image tests/sanity/run-sanity .ci/run
+	antsibull-changelog lint
 	ansible-lint
 
 sanity: setup
