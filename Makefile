@@ -25,7 +25,7 @@ export MOLECULE_GLOB := molecule/*/molecule.yml
 # Every container and network a run creates carries this id, so leftovers can be found.
 export PBXGUARD_RUN_ID ?= $(shell date +%H%M%S)$(shell od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
 
-.PHONY: help setup host-packages images lint sanity unit molecule test clean-testbed
+.PHONY: help setup host-packages images lint sanity unit package molecule test clean-testbed
 
 help:
 	@echo "make test       set up everything and run lint, sanity, unit tests and every molecule scenario"
@@ -71,6 +71,17 @@ sanity: setup
 unit: setup
 	pytest tests/unit
 
+# The built tarball must install into an empty collections path and show its docs there.
+package: setup
+	rm -rf .cache/package && mkdir -p .cache/package/collections
+	ansible-galaxy collection build --force --output-path .cache/package
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.cache/package/collections \
+	  ansible-galaxy collection install --no-deps -p .cache/package/collections .cache/package/pbxguard-hardening-*.tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.cache/package/collections:$(VENV)/lib/python3.11/site-packages \
+	  ansible-doc -t role pbxguard.hardening.pbx | grep -q "ENTRY POINT:.*main"
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.cache/package/collections:$(VENV)/lib/python3.11/site-packages \
+	  ansible-doc pbxguard.hardening.pbx_secret | grep -q "pbx_secret"
+
 molecule: setup images
 	@for scenario in $(SCENARIO); do \
 	  echo "== molecule scenario $$scenario"; \
@@ -84,4 +95,4 @@ clean-testbed:
 	@podman ps --all --format '{{.Names}}' | grep "^pbxguard-$(PBXGUARD_RUN_ID)-" | xargs --no-run-if-empty podman rm --force --time 0 >/dev/null || true
 	@podman network ls --format '{{.Name}}' | grep "^pbxguard-$(PBXGUARD_RUN_ID)-" | xargs --no-run-if-empty podman network rm --force >/dev/null || true
 
-test: lint sanity unit molecule
+test: lint sanity unit package molecule
