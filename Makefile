@@ -25,9 +25,10 @@ export MOLECULE_GLOB := molecule/*/molecule.yml
 # Every container and network a run creates carries this id, so leftovers can be found.
 export PBXGUARD_RUN_ID ?= $(shell date +%H%M%S)$(shell od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
 
-.PHONY: help setup host-packages images lint sanity unit package molecule test clean-testbed
+.PHONY: help setup host-packages images lint sanity unit package molecule test demo clean-testbed
 
 help:
+	@echo "make demo       harden a throwaway PBX in containers and watch an attack being stopped"
 	@echo "make test       set up everything and run lint, sanity, unit tests and every molecule scenario"
 	@echo "make setup      host packages, the virtualenv, the collection link"
 	@echo "make images     build the test images (only when their definition changed)"
@@ -61,7 +62,7 @@ images: host-packages
 
 lint: setup
 	yamllint --strict .
-	shellcheck images/build-image tests/sanity/run-sanity .ci/run
+	shellcheck images/build-image tests/sanity/run-sanity .ci/run demo/run
 	antsibull-changelog lint
 	ansible-lint
 
@@ -69,7 +70,7 @@ sanity: setup
 	tests/sanity/run-sanity
 
 unit: setup
-	pytest tests/unit
+	pytest tests/unit tests/roles
 
 # The built tarball must install into an empty collections path and show its docs there.
 package: setup
@@ -96,3 +97,6 @@ clean-testbed:
 	@podman network ls --format '{{.Name}}' | grep "^pbxguard-$(PBXGUARD_RUN_ID)-" | xargs --no-run-if-empty podman network rm --force >/dev/null || true
 
 test: lint sanity unit package molecule
+
+demo: setup images
+	demo/run
