@@ -25,14 +25,15 @@ export MOLECULE_GLOB := molecule/*/molecule.yml
 # Every container and network a run creates carries this id, so leftovers can be found.
 export PBXGUARD_RUN_ID ?= $(shell date +%H%M%S)$(shell od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
 
-.PHONY: help setup host-packages images lint sanity unit package molecule test demo clean-testbed
+.PHONY: help setup host-packages images lint sanity unit integration package molecule test demo bench clean-testbed
 
 help:
 	@echo "make demo       harden a throwaway PBX in containers and watch an attack being stopped"
 	@echo "make test       set up everything and run lint, sanity, unit tests and every molecule scenario"
 	@echo "make setup      host packages, the virtualenv, the collection link"
 	@echo "make images     build the test images (only when their definition changed)"
-	@echo "make lint | sanity | unit | molecule [SCENARIO=name]"
+	@echo "make bench      measure ruleset load times and how many guesses reach Asterisk before a ban"
+	@echo "make lint | sanity | unit | integration | package | molecule [SCENARIO=name]"
 
 setup: host-packages $(VENV)/.installed $(COLLECTION_LINK)
 
@@ -62,7 +63,8 @@ images: host-packages
 
 lint: setup
 	yamllint --strict .
-	shellcheck images/build-image tests/sanity/run-sanity .ci/run demo/run
+	shellcheck .ci/run demo/run images/build-image images/asterisk22/init tests/sanity/run-sanity \
+	  bench/firewall_bench.sh tests/fail2ban/capture/capture.sh molecule/firewall/files/others-snapshot
 	antsibull-changelog lint
 	ansible-lint
 
@@ -71,6 +73,11 @@ sanity: setup
 
 unit: setup
 	pytest tests/unit tests/roles
+
+# Tests against real daemons in throwaway containers, outside molecule: the fail2ban filter
+# on captured Asterisk 22 lines, the ban actions in a real fail2ban server.
+integration: setup images
+	pytest tests/fail2ban
 
 # The built tarball must install into an empty collections path and show its docs there.
 package: setup
@@ -96,7 +103,12 @@ clean-testbed:
 	@podman ps --all --format '{{.Names}}' | grep "^pbxguard-$(PBXGUARD_RUN_ID)-" | xargs --no-run-if-empty podman rm --force --time 0 >/dev/null || true
 	@podman network ls --format '{{.Name}}' | grep "^pbxguard-$(PBXGUARD_RUN_ID)-" | xargs --no-run-if-empty podman network rm --force >/dev/null || true
 
-test: lint sanity unit package molecule
+test: lint sanity unit package integration molecule
 
 demo: setup images
 	demo/run
+
+# Figures for speed and scale claims come from here, never from a timed test.
+bench: setup images
+	bench/firewall_bench.sh
+	python bench/fail2ban_bench.py
