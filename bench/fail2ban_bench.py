@@ -1,0 +1,254 @@
+"""How many password guesses reach Asterisk before fail2ban stops an attacker.
+
+Boots the asterisk22 image and the attacker image on an internal podman network, configures
+the PBX with the molecule scenario's prepare and converge playbooks (SIP open to the world,
+role pbxguard.hardening.fail2ban with its defaults), then:
+
+1. Fast attackers (measured): SIPVicious svcrack at its default pace and as a flood (-t 0),
+   each without and with a per-source SIP rate limit like the firewall role's (5 packets a
+   minute, burst 5; emulated here with an nft meter). For each: the wrong passwords that
+   reached Asterisk ("Failed to authenticate" lines for the attacker) and the seconds from
+   the first failure (security log EventTV) to fail2ban's Ban line.
+2. Slow attackers (computed, then checked against fail2ban's own counting, its FailManager,
+   fed the attacker's timestamps): guesses per 24 hours under maxretry, findtime, bantime
+   and recidive, for the configured policy and for fail2ban's stock asterisk jail.
+
+Usage: .venv/bin/python bench/fail2ban_bench.py     (about 3 minutes; removes everything it starts)
+Needs: the images localhost/pbxguard/asterisk22 and localhost/pbxguard/attacker, the
+virtualenv's ansible-playbook, and ANSIBLE_COLLECTIONS_PATH as the Makefile sets it.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SCENARIO = REPO / "molecule/fail2ban"
+RUN = f"pbxguard-{os.environ.get('PBXGUARD_RUN_ID', 'dev')}-f2b-bench"
+NET = f"{RUN}-net"
+PBX, ATTACKER = f"{RUN}-pbx", f"{RUN}-attacker"
+PBX_IP, ATTACKER_IP = "10.242.2.10", "10.242.2.66"
+RATE_LIMIT = """
+table inet pbxguard-bench-ratelimit {
+  chain input {
+    type filter hook input priority -20; policy accept;
+    udp dport 5060 meter sip_per_source { ip saddr limit rate over 5/minute burst 5 packets } drop
+  }
+}
+"""
+
+
+def sh(*argv, check=True, stdin=None):
+    result = subprocess.run(argv, input=stdin, capture_output=True, text=True, check=False)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed: {result.stdout[-1500:]} {result.stderr[-1500:]}")
+    return result.stdout
+
+
+def on(container, command, check=True, stdin=None):
+    return sh("podman", "exec", "-i", container, "sh", "-c", command, check=check, stdin=stdin)
+
+
+def teardown():
+    sh("podman", "rm", "--force", "--ignore", "--time", "0", PBX, ATTACKER, check=False)
+    if subprocess.run(["podman", "network", "exists", NET], check=False).returncode == 0:
+        sh("podman", "network", "rm", "--force", NET, check=False)
+
+
+def setup():
+    sh("podman", "network", "create", "--internal", "--disable-dns", "--ipv6", "--subnet",
+       "fd42:4242:2::/64", "--subnet", "10.242.2.0/24", NET)
+    for name, image, host in ((PBX, "asterisk22", "10"), (ATTACKER, "attacker", "66")):
+        sh("podman", "run", "--detach", "--name", name, "--hostname", name.rsplit("-", 1)[1],
+           "--systemd=always", "--pull=never", "--cgroupns=private",
+           "--cap-add", "SYS_ADMIN,NET_ADMIN,NET_RAW",
+           f"--network={NET}:ip=10.242.2.{host},ip6=fd42:4242:2::{host}", f"localhost/pbxguard/{image}")
+        for _attempt in range(100):
+            state = on(name, "systemctl is-system-running", check=False).strip()
+            if state in ("running", "degraded"):
+                break
+            time.sleep(0.2)
+    with tempfile.TemporaryDirectory() as tmp:
+        inventory = Path(tmp) / "inventory.json"
+        inventory.write_text(json.dumps({
+            "all": {"vars": {"ansible_connection": "containers.podman.podman", "ansible_user": "root"}},
+            "pbx": {"hosts": {"pbx": {"ansible_host": PBX}}},
+            "clients": {"hosts": {"attacker": {"ansible_host": ATTACKER}}},
+        }))
+        for playbook in ("prepare.yml", "converge.yml"):
+            sh(str(REPO / ".venv/bin/ansible-playbook"), "-i", str(inventory), str(SCENARIO / playbook))
+
+
+def policy():
+    jail = on(PBX, "fail2ban-client get pbxguard-asterisk maxretry; fail2ban-client get pbxguard-asterisk findtime;"
+                   "fail2ban-client get pbxguard-asterisk bantime; fail2ban-client get pbxguard-recidive maxretry;"
+                   "fail2ban-client get pbxguard-recidive findtime; fail2ban-client get pbxguard-recidive bantime")
+    values = [int(v) for v in jail.split()]
+    return dict(zip(["maxretry", "findtime", "bantime", "r_maxretry", "r_findtime", "r_bantime"], values))
+
+
+def banned(address):
+    return f"'{address}'" in on(PBX, "fail2ban-client get pbxguard-asterisk banned")
+
+
+def fresh_fail2ban():
+    """Unban everyone and start from empty logs. Guesses logged after a ban (in flight when it
+    landed) stay in fail2ban's memory, and a restart reads the last findtime of the log again:
+    either would ban the next measurement's attacker at once."""
+    on(PBX, "fail2ban-client unban --all >/dev/null; systemctl stop fail2ban;"
+            ": > /var/log/asterisk/fail2ban.log; : > /var/log/fail2ban.log; systemctl start fail2ban")
+    for _attempt in range(100):
+        if "pbxguard-asterisk" in on(PBX, "fail2ban-client status 2>/dev/null || true"):
+            return
+        time.sleep(0.2)
+    raise RuntimeError("fail2ban did not come back")
+
+
+def measure(label, svcrack_args, rate_limited, address=ATTACKER_IP):
+    fresh_fail2ban()
+    on(PBX, "nft delete table inet pbxguard-bench-ratelimit 2>/dev/null || true")
+    if rate_limited:
+        on(PBX, "nft -f -", stdin=RATE_LIMIT)
+    time.sleep(1)
+    offsets = on(PBX, "wc -l < /var/log/asterisk/fail2ban.log; wc -l < /var/log/asterisk/security;"
+                      "wc -l < /var/log/fail2ban.log").split()
+    on(ATTACKER, f"systemd-run --collect --unit=bench-svcrack timeout 40 sipvicious_svcrack {svcrack_args} "
+                 f"-u 201 -r 100000-999999 {PBX_IP}")
+    deadline = time.time() + 40
+    while time.time() < deadline and not banned(address):
+        time.sleep(0.2)
+    was_banned = banned(address)
+    time.sleep(3)  # the guesses that were in flight when the ban landed still count
+    on(ATTACKER, "systemctl stop bench-svcrack 2>/dev/null || true", check=False)
+    failed = on(PBX, f"tail -n +{int(offsets[0]) + 1} /var/log/asterisk/fail2ban.log"
+                     f" | grep -c \"failed for '{address}:.*Failed to authenticate\" || true")
+    events = on(PBX, f"tail -n +{int(offsets[1]) + 1} /var/log/asterisk/security"
+                     f" | grep ChallengeResponseFailed | grep -m1 'IPV4/UDP/{address}/' || true")
+    bans = on(PBX, f"tail -n +{int(offsets[2]) + 1} /var/log/fail2ban.log"
+                   f" | grep -m1 '\\[pbxguard-asterisk\\] Ban {address}' || true")
+    seconds = None
+    first = re.search(r'EventTV="([^"]+)"', events)
+    ban = re.match(r"(\S+ \S+)", bans)
+    if first and ban:
+        start = datetime.strptime(first.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+        end = datetime.strptime(ban.group(1) + "+0000", "%Y-%m-%d %H:%M:%S,%f%z").timestamp()
+        seconds = end - start
+    return {"attack": label, "attacker": address, "rate limit": "5/min" if rate_limited else "none",
+            "banned": "yes" if was_banned else "NO", "guesses reached Asterisk": int(failed),
+            "seconds to ban": f"{seconds:.2f}" if seconds is not None else "-"}
+
+
+# Runs inside the PBX container: fail2ban's own FailManager counts the slow attacker.
+SIMULATION = r"""
+import json, sys
+from fail2ban.server.failmanager import FailManager, FailManagerEmpty
+from fail2ban.server.ticket import FailTicket
+
+def attack(p, gap, days=60):
+    # The attacker guesses every `gap` seconds and waits out each ban (recidive included).
+    # Returns the most guesses in any 24 hours and the average a day.
+    fm, recidive = FailManager(), FailManager()
+    fm.setMaxRetry(p["maxretry"]); fm.setMaxTime(p["findtime"])
+    recidive.setMaxRetry(p["r_maxretry"] if p["r_bantime"] else 10**9); recidive.setMaxTime(p["r_findtime"] or 1)
+    t, banned_until, guesses, end = 0.0, -1.0, [], days * 86400
+    while t < end:
+        if t < banned_until:
+            t = banned_until
+            continue
+        guesses.append(t)
+        fm.cleanup(t)
+        fm.addFailure(FailTicket("192.0.2.1", t))
+        try:
+            fm.toBan("192.0.2.1")
+            banned_until = t + p["bantime"]
+            recidive.cleanup(t)
+            recidive.addFailure(FailTicket("192.0.2.1", t))
+            try:
+                recidive.toBan("192.0.2.1")
+                banned_until = t + p["r_bantime"]
+            except FailManagerEmpty:
+                pass
+        except FailManagerEmpty:
+            pass
+        t += gap
+    most, j = 0, 0
+    for i, start in enumerate(guesses):
+        while guesses[j] < start - 86400:
+            j += 1
+        most = max(most, i - j + 1)
+    return most, len(guesses) / days
+
+policies = json.loads(sys.stdin.read())
+rows = []
+for name, p in policies.items():
+    under_gap = p["findtime"] / max(p["maxretry"] - 1, 1) + 1
+    for label, gap in (("just under maxretry", under_gap), ("1 guess a minute", 60.0),
+                       ("1 guess every 71 s", 71.0)):
+        most, daily = attack(p, gap)
+        rows.append([name, label, round(gap), most, round(daily, 1)])
+print(json.dumps(rows))
+"""
+
+
+def computed(p, gap):
+    """Guesses in the first 24 hours, by arithmetic: the attacker stays under maxretry
+    within findtime, or is banned at the maxretry-th guess and waits out the ban."""
+    if gap * (p["maxretry"] - 1) >= p["findtime"]:  # never maxretry failures within findtime
+        return int(86400 // gap) + 1
+    per_ban = p["maxretry"]
+    cycle = (p["maxretry"] - 1) * gap + p["bantime"]
+    return per_ban * (int(86400 // cycle) + 1) if cycle < 86400 else per_ban
+
+
+def table(rows, headers):
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) for i, h in enumerate(headers)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
+    print(line.format(*headers))
+    print(line.format(*("-" * w for w in widths)))
+    for row in rows:
+        print(line.format(*row))
+
+
+def main():
+    os.environ.setdefault("CONTAINERS_CONF", str(REPO / "containers.conf"))
+    os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH",
+                          f"{REPO}/.collections:{REPO}/.venv/lib/python3.11/site-packages")
+    teardown()
+    try:
+        setup()
+        p = policy()
+        fast = [measure("svcrack, default pace", "", False),
+                measure("svcrack, flood (-t 0)", "-t 0", False),
+                measure("svcrack, default pace", "", True),
+                measure("svcrack, flood (-t 0)", "-t 0", True)]
+        stock = {"maxretry": 10, "findtime": 600, "bantime": 600, "r_maxretry": 0, "r_findtime": 0, "r_bantime": 0}
+        on(PBX, "cat > /tmp/pbxguard-simulation.py", stdin=SIMULATION)
+        simulated = json.loads(on(PBX, "python3 /tmp/pbxguard-simulation.py",
+                                  stdin=json.dumps({"pbxguard": p, "fail2ban stock": stock})))
+    finally:
+        teardown()
+
+    print(f"\nfail2ban bench: pbxguard-asterisk jail maxretry {p['maxretry']}, findtime {p['findtime']} s, "
+          f"bantime {p['bantime']} s; recidive {p['r_maxretry']} bans in {p['r_findtime']} s -> "
+          f"{p['r_bantime']} s\n")
+    print("Fast attackers (measured, SIP open to the world, one extension, wrong passwords):")
+    headers = list(fast[0])
+    table([[row[h] for h in headers] for row in fast], headers)
+    print("\nSlow attackers (guesses per 24 h; computed, and counted by fail2ban's FailManager over 60 days):")
+    rows = []
+    for name, label, gap, most, daily in simulated:
+        policy_of = p if name == "pbxguard" else stock
+        rows.append([name, label, f"{gap} s", computed(policy_of, gap), most, daily])
+    table(rows, ["policy", "attacker", "gap", "computed, first 24 h", "fail2ban: most in 24 h",
+                 "fail2ban: average a day"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

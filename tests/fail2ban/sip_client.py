@@ -1,0 +1,143 @@
+"""A tiny SIP UDP client for the fail2ban tests: a phone that registers, and a kept-open flow.
+
+Standard library only, so it runs in any test container:
+  python3 sip_client.py register --server 10.0.0.1 --user 201 --password secret
+      REGISTER with digest authentication; prints the final status code, exits 0 on 200.
+  python3 sip_client.py options --server 10.0.0.1 --user trunk
+      One OPTIONS (a trunk's qualify); prints the status code, exits 0 on any answer.
+  python3 sip_client.py flow --server 10.0.0.1 --user 201 --interval 0.2 --log /tmp/flow.log
+      Keeps ONE UDP socket (one conntrack flow) and sends an unauthenticated REGISTER every
+      interval until killed; writes "<unix time> <status or timeout>" per request to the log.
+"""
+
+import argparse
+import hashlib
+import random
+import re
+import socket
+import sys
+import time
+
+
+def _request(server, port, local, user, call_id, cseq, authorization=None, method="REGISTER"):
+    host = local[0]
+    family_host = f"[{host}]" if ":" in host else host
+    server_host = f"[{server}]" if ":" in server else server
+    branch = "z9hG4bK" + "%016x" % random.getrandbits(64)
+    lines = [
+        f"{method} sip:{server_host}:{port} SIP/2.0",
+        f"Via: SIP/2.0/UDP {family_host}:{local[1]};branch={branch};rport",
+        "Max-Forwards: 70",
+        f"From: <sip:{user}@{server_host}>;tag=pbxguard{call_id[:8]}",
+        f"To: <sip:{user}@{server_host}>",
+        f"Call-ID: {call_id}",
+        f"CSeq: {cseq} {method}",
+        f"Contact: <sip:{user}@{family_host}:{local[1]}>",
+        "Expires: 60",
+        "User-Agent: pbxguard-test-phone",
+    ]
+    if authorization:
+        lines.append(f"Authorization: {authorization}")
+    lines.append("Content-Length: 0")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _status(data):
+    match = re.match(rb"SIP/2.0 (\d{3})", data)
+    return int(match.group(1)) if match else 0
+
+
+def _digest(data, user, password, uri):
+    header = re.search(rb"WWW-Authenticate: Digest (.*?)\r\n", data, re.IGNORECASE)
+    params = dict(re.findall(r'(\w+)="?([^",]*)"?', header.group(1).decode()))
+    realm, nonce = params["realm"], params["nonce"]
+    ha1 = hashlib.md5(f"{user}:{realm}:{password}".encode()).hexdigest()
+    ha2 = hashlib.md5(f"REGISTER:{uri}".encode()).hexdigest()
+    extra = ""
+    if "qop" in params:
+        nc, cnonce = "00000001", "%08x" % random.getrandbits(32)
+        response = hashlib.md5(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}".encode()).hexdigest()
+        extra = f', qop=auth, nc={nc}, cnonce="{cnonce}"'
+    else:
+        response = hashlib.md5(f"{ha1}:{nonce}:{ha2}".encode()).hexdigest()
+    opaque = f', opaque="{params["opaque"]}"' if "opaque" in params else ""
+    return (f'Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
+            f'response="{response}", algorithm=MD5{extra}{opaque}')
+
+
+def _exchange(sock, payload):
+    sock.send(payload)
+    try:
+        return sock.recv(65535)
+    except socket.timeout:
+        return b""
+
+
+def _dialog(args):
+    """A UDP socket to the server (one conntrack flow), its local address and a fresh Call-ID."""
+    family = socket.AF_INET6 if ":" in args.server else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    sock.settimeout(args.timeout)
+    sock.connect((args.server, args.port))
+    return sock, sock.getsockname()[:2], "%032x" % random.getrandbits(128)
+
+
+def register(args):
+    sock, local, call_id = _dialog(args)
+    server_host = f"[{args.server}]" if ":" in args.server else args.server
+    uri = f"sip:{server_host}:{args.port}"
+    reply = _exchange(sock, _request(args.server, args.port, local, args.user, call_id, 1))
+    status = _status(reply)
+    if status == 401:
+        auth = _digest(reply, args.user, args.password, uri)
+        reply = _exchange(sock, _request(args.server, args.port, local, args.user, call_id, 2, auth))
+        status = _status(reply)
+    print(status if status else "timeout")
+    return 0 if status == 200 else 1
+
+
+def options(args):
+    sock, local, call_id = _dialog(args)
+    status = _status(_exchange(sock, _request(args.server, args.port, local, args.user, call_id, 1,
+                                              method="OPTIONS")))
+    print(status if status else "timeout")
+    return 0 if status else 1
+
+
+def flow(args):
+    family = socket.AF_INET6 if ":" in args.server else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    sock.settimeout(args.interval)
+    sock.connect((args.server, args.port))
+    local = sock.getsockname()[:2]
+    call_id = "%032x" % random.getrandbits(128)
+    cseq = 0
+    with open(args.log, "a", buffering=1) as log:
+        while True:
+            cseq += 1
+            started = time.time()
+            reply = _exchange(sock, _request(args.server, args.port, local, args.user, call_id, cseq))
+            status = _status(reply)
+            log.write(f"{started:.3f} {status if status else 'timeout'}\n")
+            time.sleep(max(0.0, args.interval - (time.time() - started)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("register", "options", "flow"):
+        cmd = sub.add_parser(name)
+        cmd.add_argument("--server", required=True)
+        cmd.add_argument("--port", type=int, default=5060)
+        cmd.add_argument("--user", required=True)
+    sub.choices["register"].add_argument("--password", required=True)
+    sub.choices["register"].add_argument("--timeout", type=float, default=2.0)
+    sub.choices["options"].add_argument("--timeout", type=float, default=2.0)
+    sub.choices["flow"].add_argument("--interval", type=float, default=0.2)
+    sub.choices["flow"].add_argument("--log", required=True)
+    args = parser.parse_args()
+    return {"register": register, "options": options, "flow": flow}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
