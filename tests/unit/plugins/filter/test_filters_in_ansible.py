@@ -5,15 +5,6 @@ each filter by its FQCN and that values reaching them through Jinja (lazy
 containers, tagged strings in ansible-core 2.19) are handled like plain ones.
 """
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-from ansible_collections.pbxguard.hardening.plugins.filter import port_range
-
-COLLECTIONS_ROOT = Path(port_range.__file__).parents[5]
 
 PLAYBOOK = """
 - name: Use every filter of the collection
@@ -50,25 +41,8 @@ PLAYBOOK = """
 """
 
 
-def test_filters_by_fqcn(tmp_path):
-    playbook = tmp_path / "playbook.yml"
-    playbook.write_text(PLAYBOOK, encoding="utf-8")
-    out = tmp_path / "out.json"
-    env = dict(
-        os.environ,
-        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT),
-        ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
-        ANSIBLE_REMOTE_TEMP=str(tmp_path / "tmp"),
-        ANSIBLE_NOCOLOR="1",
-    )
-    command = [
-        str(Path(sys.executable).parent / "ansible-playbook"),
-        "-i", "localhost,", "-c", "local", "-e", json.dumps({"out": str(out), "ansible_python_interpreter": sys.executable}),
-        str(playbook),
-    ]
-    completed = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=tmp_path)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    results = json.loads(out.read_text(encoding="utf-8"))
+def test_filters_by_fqcn(run_playbook):
+    results = run_playbook(PLAYBOOK).results
     assert results["port_range"] == {"start": 10000, "end": 20000, "count": 10001, "iptables": "10000:20000", "nft": "10000-20000"}
     assert results["port_plan"] == {
         "sip_udp": {"protocol": "udp", "start": 5060, "end": 5060, "count": 1, "iptables": "5060", "nft": "5060"},

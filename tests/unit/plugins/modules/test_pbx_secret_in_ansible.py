@@ -2,14 +2,6 @@
 and check mode, no_log and reruns must behave as they do for a user."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-from ansible_collections.pbxguard.hardening.plugins.modules import pbx_secret
-
-COLLECTIONS_ROOT = Path(pbx_secret.__file__).parents[5]
 
 PLAYBOOK = """
 - name: Generate, keep and preview secrets
@@ -52,26 +44,10 @@ PLAYBOOK = """
 """
 
 
-def test_module_in_a_playbook(tmp_path):
-    playbook = tmp_path / "playbook.yml"
-    playbook.write_text(PLAYBOOK, encoding="utf-8")
+def test_module_in_a_playbook(run_playbook, tmp_path):
     store = tmp_path / "store" / "secrets.json"
-    out = tmp_path / "out.json"
-    env = dict(
-        os.environ,
-        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT),
-        ANSIBLE_LOCAL_TEMP=str(tmp_path / "tmp"),
-        ANSIBLE_REMOTE_TEMP=str(tmp_path / "tmp"),
-        ANSIBLE_NOCOLOR="1",
-    )
-    extra_vars = {"store": str(store), "out": str(out), "ansible_python_interpreter": sys.executable}
-    command = [
-        str(Path(sys.executable).parent / "ansible-playbook"),
-        "-i", "localhost,", "-c", "local", "-e", json.dumps(extra_vars), str(playbook),
-    ]
-    completed = subprocess.run(command, capture_output=True, text=True, env=env, check=False, cwd=tmp_path)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    results = json.loads(out.read_text(encoding="utf-8"))
+    run = run_playbook(PLAYBOOK, {"store": str(store)})
+    results = run.results
 
     assert results["preview"]["changed"] is True
     assert results["first"]["changed"] is True and results["second"]["changed"] is False
@@ -79,5 +55,5 @@ def test_module_in_a_playbook(tmp_path):
     assert len(pin) == 8 and pin.isdigit() and "201" not in pin
     assert results["second"]["secret"] == pin
     # no_log keeps the value out of what ansible-playbook prints.
-    assert pin not in completed.stdout
+    assert pin not in run.output
     assert json.loads(store.read_text(encoding="utf-8"))["secrets"]["vm_201"]["value"] == pin
