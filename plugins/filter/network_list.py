@@ -64,14 +64,10 @@ _value:
 from ansible_collections.pbxguard.hardening.plugins.plugin_utils._networks import (
     as_entries,
     check_allow_any,
+    merge,
     parse_network,
     require_netaddr,
 )
-
-try:
-    from netaddr import cidr_merge
-except ImportError:
-    pass  # reported by require_netaddr() when the filter runs
 
 
 def network_list(entries, allow_any=False):
@@ -79,10 +75,7 @@ def network_list(entries, allow_any=False):
     require_netaddr("network_list")
     check_allow_any("network_list", allow_any)
     networks = [parse_network("network_list", entry, allow_any) for entry in as_entries("network_list", entries, "the input")]
-    return {
-        f"ipv{version}": [str(net) for net in cidr_merge([net for net in networks if net.version == version])]
-        for version in (4, 6)
-    }
+    return merge(networks)
 
 
 class FilterModule:

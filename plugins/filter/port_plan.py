@@ -81,87 +81,15 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.pbxguard.hardening.plugins.module_utils._ports import parse_port_range
-
-DEFAULT_PROTOCOLS = {
-    "sip_udp": "udp",
-    "sip_tcp": "tcp",
-    "sip_tls": "tcp",
-    "rtp": "udp",
-    "iax2": "udp",
-    "ssh": "tcp",
-    "http": "tcp",
-    "https": "tcp",
-    "ami": "tcp",
-    "openvpn": "udp",
-}
-PROTOCOLS = ("udp", "tcp")
-# RTP and RTCP, for each of the two legs of a call.
-RTP_PORTS_PER_CALL = 4
-# Ports below 1024 are privileged and crowded with well-known services.
-RTP_LOWEST_START = 1024
+from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site.services import (
+    overlaps,
+    plan_service,
+    rtp_problem,
+)
 
 
 def _fail(message):
     return AnsibleFilterError(f"port_plan: {message}")
-
-
-def _service(name, value):
-    """Return the planned entry of one service: protocol plus port_range's keys."""
-    protocol = DEFAULT_PROTOCOLS.get(name)
-    spec = value
-    if isinstance(value, bool):
-        # "sip_tcp: false" reads like "off", but off is null here.
-        raise _fail(f"{name}: {value!r} is a boolean; give a port, or null to leave the service out")
-    # {port: ..., protocol: ...} describes a service; {start, end} is a range.
-    if isinstance(value, Mapping) and "port" in value:
-        unknown = sorted(set(map(str, value)) - {"port", "protocol"})
-        if unknown:
-            raise _fail(f"{name}: unknown keys {unknown}; a service takes port and protocol")
-        spec = value["port"]
-        # An explicit null protocol means "the default", like a missing one.
-        if value.get("protocol") is not None:
-            protocol = value["protocol"]
-    if protocol is None:
-        known = ", ".join(sorted(DEFAULT_PROTOCOLS))
-        raise _fail(
-            f"{name} is not a known service ({known}); give its protocol,"
-            f" e.g. {{port: {spec!r}, protocol: udp}}"
-        )
-    if not isinstance(protocol, str) or protocol not in PROTOCOLS:
-        raise _fail(f"{name}: protocol must be udp or tcp, got {protocol!r}")
-    try:
-        ports = parse_port_range(spec)
-    except ValueError as exc:
-        raise _fail(f"{name}: {exc}") from exc
-    return dict(protocol=protocol, **ports)
-
-
-def _label(name, entry):
-    return f"{name} ({entry['protocol']} {entry['nft']})"
-
-
-def _check_rtp(entry, max_calls):
-    if entry["start"] < RTP_LOWEST_START:
-        raise _fail(f"{_label('rtp', entry)} starts below {RTP_LOWEST_START}; use unprivileged ports")
-    needed = max_calls * RTP_PORTS_PER_CALL
-    if entry["count"] < needed:
-        raise _fail(
-            f"{_label('rtp', entry)} holds {entry['count']} ports, too few for {max_calls} calls:"
-            f" {needed} ports are needed ({RTP_PORTS_PER_CALL} a call)"
-        )
-
-
-def _overlaps(plan):
-    """Every pair of services on one protocol whose ranges share a port."""
-    names = list(plan)
-    clashes = []
-    for index, first in enumerate(names):
-        for second in names[index + 1:]:
-            one, two = plan[first], plan[second]
-            if one["protocol"] == two["protocol"] and one["start"] <= two["end"] and two["start"] <= one["end"]:
-                clashes.append(f"{_label(first, one)} overlaps {_label(second, two)}")
-    return clashes
 
 
 def port_plan(services, max_calls):
@@ -179,11 +107,17 @@ def port_plan(services, max_calls):
             raise _fail(f"service names must be non-empty strings, got {name!r}")
         if value is None:
             continue
-        plan[str(name)] = _service(name, value)
+        try:
+            plan[name] = plan_service(name, value)
+        except ValueError as exc:
+            # "from None": Ansible would append the cause's text, which the message already holds.
+            raise _fail(f"{name}: {exc}" if not str(exc).startswith("is not a known") else f"{name} {exc}") from None
 
     if "rtp" in plan:
-        _check_rtp(plan["rtp"], max_calls)
-    clashes = _overlaps(plan)
+        problem = rtp_problem(plan["rtp"], max_calls)
+        if problem:
+            raise _fail(problem)
+    clashes = overlaps(plan)
     if clashes:
         raise _fail("; ".join(clashes))
     return plan

@@ -29,6 +29,10 @@ else:
 _CIDR_TEXT = re.compile(r"^[0-9A-Fa-f:.]+(/(0|[1-9][0-9]{0,2}))?$")
 
 
+class AnyAddressError(ValueError):
+    """A network that admits every address (0.0.0.0/0, ::/0), where that is not allowed."""
+
+
 def require_netaddr(filter_name):
     """Fail the filter with install advice when netaddr is missing."""
     if netaddr is None:
@@ -48,28 +52,47 @@ def as_entries(filter_name, value, what):
     )
 
 
-def parse_network(filter_name, entry, allow_any=False):
-    """Return one entry as a netaddr.IPNetwork; a bare address becomes a /32 or /128."""
-    require_netaddr(filter_name)
+def parse_cidr(entry, allow_any=False):
+    """Return one entry as a netaddr.IPNetwork, or raise ValueError naming the entry.
+
+    A bare address becomes a /32 or /128; host bits and, unless allowed, any-address
+    networks are refused.
+    """
+    if netaddr is None:
+        raise ValueError(missing_required_lib("netaddr"))
     if not isinstance(entry, str):
-        raise AnsibleFilterError(
-            f"{filter_name}: {type(entry).__name__} {entry!r} is not an address or CIDR string"
-        )
+        raise ValueError(f"{type(entry).__name__} {entry!r} is not an address or CIDR string")
     if not _CIDR_TEXT.fullmatch(entry):
-        raise AnsibleFilterError(f"{filter_name}: {entry!r} is not an IP address or CIDR")
+        raise ValueError(f"{entry!r} is not an IP address or CIDR")
     try:
         network = netaddr.IPNetwork(entry)
     except (netaddr.AddrFormatError, ValueError, TypeError) as exc:
-        raise AnsibleFilterError(f"{filter_name}: {entry!r} is not an IP address or CIDR") from exc
+        raise ValueError(f"{entry!r} is not an IP address or CIDR") from exc
     if network.ip != network.network:
-        raise AnsibleFilterError(
-            f"{filter_name}: {entry!r} has host bits set; did you mean '{network.cidr}'?"
-        )
+        raise ValueError(f"{entry!r} has host bits set; did you mean '{network.cidr}'?")
     if network.prefixlen == 0 and not allow_any:
-        raise AnsibleFilterError(
-            f"{filter_name}: {entry!r} admits every address; set allow_any=true if that is really meant"
-        )
+        raise AnyAddressError(f"{entry!r} admits every address")
     return network
+
+
+def parse_network(filter_name, entry, allow_any=False):
+    """parse_cidr for a filter: its errors name the filter."""
+    require_netaddr(filter_name)
+    try:
+        return parse_cidr(entry, allow_any)
+    # Only a library error is chained: Ansible appends the cause's text to the message.
+    except AnyAddressError as exc:
+        raise AnsibleFilterError(f"{filter_name}: {exc}; set allow_any=true if that is really meant") from None
+    except ValueError as exc:
+        raise AnsibleFilterError(f"{filter_name}: {exc}") from exc.__cause__
+
+
+def merge(networks):
+    """{ipv4: [...], ipv6: [...]}: sorted, merged CIDR strings of netaddr networks."""
+    return {
+        f"ipv{version}": [str(net) for net in netaddr.cidr_merge([net for net in networks if net.version == version])]
+        for version in (4, 6)
+    }
 
 
 def check_allow_any(filter_name, allow_any):

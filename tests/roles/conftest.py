@@ -1,7 +1,7 @@
-"""Run a role of this checkout with the real ansible-playbook against localhost.
+"""Run playbooks of this checkout with the real ansible-playbook against localhost.
 
-The role must be found through this repo's .collections/ link (made by `make setup`), so
-the tests exercise this clone and not another copy of the collection on the machine.
+The collection must be found through this repo's .collections/ link (made by `make setup`),
+so the tests exercise this clone and not another copy of the collection on the machine.
 """
 
 import json
@@ -17,8 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 COLLECTIONS = REPO / ".collections"
 VENV_BIN = REPO / ".venv" / "bin"
 
-# Dumps the facts the role sets, so tests compare them as data, not as printed text.
-PLAYBOOK = """\
+# Runs the pbx role and dumps the fact it sets, so tests compare it as data.
+PBX_PLAYBOOK = """\
 - name: Apply the pbx role to this machine
   hosts: localhost
   connection: local
@@ -26,10 +26,9 @@ PLAYBOOK = """\
   roles:
     - role: pbxguard.hardening.pbx
   post_tasks:
-    - name: Write the facts the role set
+    - name: Write the fact the role set
       ansible.builtin.copy:
-        content: "{{{{ {{'pbx_sources': pbx_sources, 'pbx_port_plan': pbx_port_plan,
-                       'pbx_controller': pbx_controller}} | to_json }}}}"
+        content: "{{{{ pbx_site | to_json }}}}"
         dest: {facts_file}
         mode: "0600"
 """
@@ -44,7 +43,7 @@ class Run:
 
     @property
     def error(self):
-        """The failure that stopped the play (earlier ones were rescued)."""
+        """The failure that stopped the play."""
         assert self.failures, f"the play did not fail: {self}"
         return self.failures[-1]
 
@@ -82,33 +81,43 @@ def _environment(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def run_pbx_role(tmp_path_factory):
-    """Return run(variables, env=None) -> Run: the pbx role with variables as extra vars."""
+def run_ansible():
+    """Return run(playbook, tmp_path, variables=None, env=None, facts_file=None) -> Run."""
     link = COLLECTIONS / "ansible_collections" / "pbxguard" / "hardening"
     if link.resolve() != REPO:
         pytest.fail(f"{link} must point at {REPO}: run `make setup`")
 
-    def run(variables, env=None):
-        tmp_path = tmp_path_factory.mktemp("pbx")
-        facts_file = tmp_path / "facts.json"
-        (tmp_path / "play.yml").write_text(PLAYBOOK.format(facts_file=json.dumps(str(facts_file))))
-        (tmp_path / "vars.json").write_text(json.dumps(variables))
+    def run(playbook, tmp_path, variables=None, env=None, facts_file=None):
+        (tmp_path / "vars.json").write_text(json.dumps(variables or {}))
         # The interpreter running pytest (the venv's) also runs the modules.
         (tmp_path / "inventory").write_text(f"localhost ansible_python_interpreter={sys.executable}\n")
         process = subprocess.run(
-            ["ansible-playbook", "-i", "inventory", "-e", "@vars.json", "play.yml"],
+            ["ansible-playbook", "-i", "inventory", "-e", "@vars.json", str(playbook)],
             cwd=tmp_path,
             env={**_environment(tmp_path), **(env or {})},
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=600,
             check=False,
         )
         try:
             report = json.loads(process.stdout)
         except ValueError:
             pytest.fail(f"ansible-playbook gave no JSON report (rc {process.returncode}):\n{process.stdout}\n{process.stderr}")
-        facts = json.loads(facts_file.read_text()) if facts_file.exists() else None
+        facts = json.loads(facts_file.read_text()) if facts_file and facts_file.exists() else None
         return Run(rc=process.returncode, facts=facts, failures=_failures(report), stderr=process.stderr)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def run_pbx_role(tmp_path_factory, run_ansible):
+    """Return run(variables, env=None) -> Run: the pbx role with variables as extra vars."""
+
+    def run(variables, env=None):
+        tmp_path = tmp_path_factory.mktemp("pbx")
+        facts_file = tmp_path / "facts.json"
+        (tmp_path / "play.yml").write_text(PBX_PLAYBOOK.format(facts_file=json.dumps(str(facts_file))))
+        return run_ansible(tmp_path / "play.yml", tmp_path, variables, env, facts_file)
 
     return run
