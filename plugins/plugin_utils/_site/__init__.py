@@ -16,6 +16,7 @@ defaults file declares.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 
 from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site import (
     extensions,
@@ -73,7 +74,9 @@ def build(variables, defaults, host=None, ssh_client=""):
     for role_defaults in defaults.values():
         merged.update(role_defaults)
     merged.update({name: value for name, value in variables.items() if name not in FACTS})
-    ctx = Context(merged, host or {}, ssh_client)
+    # Facts of the host, not inventory values: anything malformed counts as not gathered.
+    host = host if isinstance(host, Mapping) else {}
+    ctx = Context(merged, host, ssh_client if isinstance(ssh_client, str) else "")
     unknown_variables(ctx.problems, variables, defaults)
     ctx.site["schema_version"] = SCHEMA_VERSION
     for topic in TOPICS:

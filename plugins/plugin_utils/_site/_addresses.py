@@ -9,6 +9,7 @@ from __future__ import annotations
 from ansible_collections.pbxguard.hardening.plugins.plugin_utils._networks import (
     AnyAddressError,
     merge,
+    netaddr,
     parse_cidr,
 )
 from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site._types import read_list
@@ -52,8 +53,12 @@ def read_address(problems, path, value):
 
 
 def outside(candidates, allowed):
-    """The candidates that no allowed network contains entirely."""
-    return [network for network in candidates if not any(network in net for net in allowed)]
+    """The candidates that the allowed networks do not contain entirely.
+
+    The allowed networks are merged first: 10.0.0.0/24 lies inside 10.0.0.0/25 and 10.0.0.128/25.
+    """
+    merged_allowed = netaddr.cidr_merge(allowed)
+    return [network for network in candidates if not any(network in net for net in merged_allowed)]
 
 
 def overlapping(one, other):

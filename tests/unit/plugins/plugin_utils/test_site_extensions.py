@@ -92,3 +92,13 @@ def test_duplicate_numbers_as_text_and_integer(problems):
         {"number": "202", "networks": ["10.1.0.0/24"]},
         {"number": 201, "networks": ["10.1.0.0/25"]},
     ]}) == ["pbx_extensions[2].number: 201 is listed twice (also pbx_extensions[0]); each number once"]
+
+
+# An extension may span networks the inventory lists in pieces (two halves of one /24).
+def test_extension_network_across_adjacent_sources(site):
+    built = site({
+        "pbx_lan_networks": ["10.242.0.0/25"],
+        "pbx_remote_sites": [{"name": "upstairs", "networks": ["10.242.0.128/25"]}],
+        "pbx_extensions": [{"number": "201", "networks": ["10.242.0.0/24"]}],
+    })
+    assert built["extensions"][0]["permit"] == {"ipv4": ["10.242.0.0/24"], "ipv6": []}
