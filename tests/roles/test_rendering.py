@@ -56,7 +56,7 @@ PLAY = """\
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory, run_ansible):
+def rendered(tmp_path_factory, ansible_playbook):
     """case -> {file name: text}, from one ansible-playbook run for every case."""
     tmp = tmp_path_factory.mktemp("rendered")
     plays = []
@@ -67,7 +67,7 @@ def rendered(tmp_path_factory, run_ansible):
         (tmp / case).mkdir()
         plays.append(PLAY.format(case=case, vars_file=tmp / f"{case}.json", roles=ROLES, out=tmp / case))
     (tmp / "play.yml").write_text("---\n" + "\n".join(plays))
-    run = run_ansible(tmp / "play.yml", tmp)
+    run = ansible_playbook(tmp / "play.yml", tmp)
     assert run.rc == 0, run
     return {case: {path.name: path.read_text() for path in (tmp / case).iterdir()} for case in CASES}
 
