@@ -21,7 +21,6 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections:$(VENV)/lib/python3.11
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export ANSIBLE_HOME := $(CURDIR)/.cache/ansible
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.cache/ansible/tmp
-export MOLECULE_GLOB := molecule/*/molecule.yml
 # Every container and network a run creates carries this id, so leftovers can be found.
 export PBXGUARD_RUN_ID ?= $(shell date +%H%M%S)$(shell od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
 
@@ -90,10 +89,13 @@ package: setup
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.cache/package/collections:$(VENV)/lib/python3.11/site-packages \
 	  ansible-doc pbxguard.hardening.pbx_secret | grep -q "pbx_secret"
 
+# Molecule also looks up a shared-state scenario `default` through MOLECULE_GLOB and logs
+# a CRITICAL "glob failed" when there is none. A glob naming the one scenario (no wildcard)
+# makes both lookups find it; shared state stays off, as no scenario asks for it.
 molecule: setup images
 	@for scenario in $(SCENARIO); do \
 	  echo "== molecule scenario $$scenario"; \
-	  status=0; molecule test --scenario-name "$$scenario" || status=$$?; \
+	  status=0; MOLECULE_GLOB="molecule/$$scenario/molecule.yml" molecule test || status=$$?; \
 	  $(MAKE) --no-print-directory clean-testbed; \
 	  [ "$$status" -eq 0 ] || { echo "molecule scenario $$scenario failed"; exit "$$status"; }; \
 	done
