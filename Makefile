@@ -72,7 +72,8 @@ images: host-packages
 lint: setup
 	yamllint --strict .
 	shellcheck .ci/run demo/run images/build-image images/asterisk22/init tests/sanity/run-sanity \
-	  bench/firewall_bench.sh tests/fail2ban/capture/capture.sh molecule/firewall/files/others-snapshot
+	  bench/firewall_bench.sh tests/fail2ban/capture/capture.sh molecule/firewall/files/others-snapshot \
+	  .ci/time-table
 	antsibull-changelog lint
 	ansible-lint
 
@@ -115,10 +116,12 @@ molecule-%:
 	status=0; MOLECULE_GLOB=molecule/$*/molecule.yml molecule test \
 	  $(if $(word 2,$(SCENARIO)),>"$$log" 2>&1,2>&1 | tee "$$log") || status=$$?; \
 	$(call remove_testbed,pbxguard-$(PBXGUARD_RUN_ID)-$*-); \
-	took="$$(( $$(date +%s) - start )) s"; \
-	if [ "$$status" -eq 0 ]; then echo "== molecule $*: passed in $$took"; exit 0; fi; \
+	seconds=$$(( $$(date +%s) - start )); \
+	[ -z "$${PBXGUARD_TIMES:-}" ] || printf 'molecule/%s\t%s\t%s\n' $* "$$seconds" \
+	  "$$( [ "$$status" -eq 0 ] && echo ok || echo FAILED)" >>"$$PBXGUARD_TIMES"; \
+	if [ "$$status" -eq 0 ]; then echo "== molecule $*: passed in $$seconds s"; exit 0; fi; \
 	$(if $(word 2,$(SCENARIO)),tail -n 60 "$$log" | sed 's/^/$*| /';) \
-	echo "== molecule $*: FAILED after $$took, full log: $${log#$(CURDIR)/}"; \
+	echo "== molecule $*: FAILED after $$seconds s, full log: $${log#$(CURDIR)/}"; \
 	exit "$$status"
 
 # $(call remove_testbed,PREFIX): remove the containers and networks whose names begin with
@@ -132,7 +135,20 @@ remove_testbed = \
 clean-testbed:
 	@$(call remove_testbed,pbxguard-$(PBXGUARD_RUN_ID)-)
 
-test: lint sanity unit package integration molecule
+# Each step in turn, stopping at the first that fails; then the wall time of each step that
+# ran (and of each molecule scenario, which adds its own rows) and of the whole run.
+TEST_STEPS := setup images lint sanity unit package integration molecule
+test:
+	@mkdir -p $(LOGS); export PBXGUARD_TIMES=$(LOGS)/times-$(PBXGUARD_RUN_ID).tsv; \
+	: >"$$PBXGUARD_TIMES"; begin=$$(date +%s); status=0; \
+	for step in $(TEST_STEPS); do \
+	  start=$$(date +%s); $(MAKE) --no-print-directory "$$step" || status=$$?; \
+	  printf '%s\t%s\t%s\n' "$$step" "$$(( $$(date +%s) - start ))" \
+	    "$$( [ "$$status" -eq 0 ] && echo ok || echo FAILED)" >>"$$PBXGUARD_TIMES"; \
+	  [ "$$status" -eq 0 ] || break; \
+	done; \
+	.ci/time-table "$$PBXGUARD_TIMES" "$$(( $$(date +%s) - begin ))"; \
+	exit "$$status"
 
 demo: setup images
 	demo/run
