@@ -9,8 +9,15 @@ VENV := $(CURDIR)/.venv
 PYTHON ?= python3
 COLLECTION_LINK := .collections/ansible_collections/pbxguard/hardening
 IMAGES := debian12 asterisk22 attacker
-SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
+# Molecule scenarios run two at a time (MOLECULE_JOBS), longest first so that both slots
+# finish close together; a scenario not named in SCENARIO_ORDER runs last.
+SCENARIO_ORDER := firewall fail2ban firewall_lockout smoke
+FOUND_SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
+SCENARIOS := $(filter $(FOUND_SCENARIOS),$(SCENARIO_ORDER)) $(filter-out $(SCENARIO_ORDER),$(FOUND_SCENARIOS))
 SCENARIO ?= $(SCENARIOS)
+MOLECULE_JOBS ?= 2
+# Each run's full output, one file per step or scenario (an ignored folder).
+LOGS := $(CURDIR)/.cache/logs
 # What the tests need on the machine itself (podman with runc, image building, shellcheck
 # for sanity comes from PyPI).
 HOST_PACKAGES := podman runc debootstrap uidmap slirp4netns fuse-overlayfs git make
@@ -24,9 +31,10 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections:$(VENV)/lib/python3.11
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export ANSIBLE_HOME := $(CURDIR)/.cache/ansible
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.cache/ansible/tmp
-export MOLECULE_GLOB := molecule/*/molecule.yml
 # Every container and network a run creates carries this id, so leftovers can be found.
-export PBXGUARD_RUN_ID ?= $(shell date +%H%M%S)$(shell od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
+# Expanded once (:=): with a plain ?= each recipe, parallel jobs included, drew its own id.
+PBXGUARD_RUN_ID ?= $(shell date +%H%M%S)$(shell od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
+export PBXGUARD_RUN_ID := $(PBXGUARD_RUN_ID)
 
 .PHONY: help setup host-packages images lint sanity unit integration package molecule test demo bench clean-testbed
 
@@ -95,19 +103,55 @@ package: setup
 	  ansible-doc pbxguard.hardening.pbx_site | grep -q "corresponding action plugin"
 
 molecule: setup images
-	@for scenario in $(SCENARIO); do \
-	  echo "== molecule scenario $$scenario"; \
-	  status=0; molecule test --scenario-name "$$scenario" || status=$$?; \
-	  $(MAKE) --no-print-directory clean-testbed; \
-	  [ "$$status" -eq 0 ] || { echo "molecule scenario $$scenario failed"; exit "$$status"; }; \
-	done
+	@status=0; $(MAKE) --no-print-directory --keep-going -j$(MOLECULE_JOBS) \
+	  $(addprefix molecule-,$(SCENARIO)) || status=$$?; \
+	$(call remove_testbed,pbxguard-$(PBXGUARD_RUN_ID)-); \
+	exit $$status
 
-# Safety net behind molecule's own destroy: remove this run's containers and networks by name.
+# One scenario, its whole output in $(LOGS)/molecule-NAME.log (also on the terminal when
+# it runs alone); when it fails, the log's tail and its name.
+# Molecule also looks up a shared-state scenario `default` through MOLECULE_GLOB and logs
+# a CRITICAL "glob failed" when there is none. A glob naming the one scenario (no wildcard)
+# makes both lookups find it; shared state stays off, as no scenario asks for it.
+molecule-%:
+	@mkdir -p $(LOGS); log=$(LOGS)/molecule-$*.log; start=$$(date +%s); \
+	echo "== molecule $*: started, log in $${log#$(CURDIR)/}"; \
+	status=0; MOLECULE_GLOB=molecule/$*/molecule.yml molecule test \
+	  $(if $(word 2,$(SCENARIO)),>"$$log" 2>&1,2>&1 | tee "$$log") || status=$$?; \
+	$(call remove_testbed,pbxguard-$(PBXGUARD_RUN_ID)-$*-); \
+	seconds=$$(( $$(date +%s) - start )); \
+	[ -z "$${PBXGUARD_TIMES:-}" ] || printf 'molecule/%s\t%s\t%s\n' $* "$$seconds" \
+	  "$$( [ "$$status" -eq 0 ] && echo ok || echo FAILED)" >>"$$PBXGUARD_TIMES"; \
+	if [ "$$status" -eq 0 ]; then echo "== molecule $*: passed in $$seconds s"; exit 0; fi; \
+	$(if $(word 2,$(SCENARIO)),tail -n 60 "$$log" | sed 's/^/$*| /';) \
+	echo "== molecule $*: FAILED after $$seconds s, full log: $${log#$(CURDIR)/}"; \
+	exit "$$status"
+
+# $(call remove_testbed,PREFIX): remove the containers and networks whose names begin with
+# PREFIX. One scenario's prefix ends in "<scenario>-", so it never matches another's.
+remove_testbed = \
+  podman ps --all --format '{{.Names}}' | grep "^$(1)" | xargs --no-run-if-empty podman rm --force --time 0 >/dev/null || true; \
+  podman network ls --format '{{.Name}}' | grep "^$(1)" | xargs --no-run-if-empty podman network rm --force >/dev/null || true
+
+# Safety net behind molecule's own destroy: remove this run's containers and networks by name
+# (`make clean-testbed PBXGUARD_RUN_ID=<id>` for an earlier run).
 clean-testbed:
-	@podman ps --all --format '{{.Names}}' | grep "^pbxguard-$(PBXGUARD_RUN_ID)-" | xargs --no-run-if-empty podman rm --force --time 0 >/dev/null || true
-	@podman network ls --format '{{.Name}}' | grep "^pbxguard-$(PBXGUARD_RUN_ID)-" | xargs --no-run-if-empty podman network rm --force >/dev/null || true
+	@$(call remove_testbed,pbxguard-$(PBXGUARD_RUN_ID)-)
 
-test: lint sanity unit package integration molecule
+# Each step in turn, stopping at the first that fails; then the wall time of each step that
+# ran (and of each molecule scenario, which adds its own rows) and of the whole run.
+TEST_STEPS := setup images lint sanity unit package integration molecule
+test:
+	@mkdir -p $(LOGS); export PBXGUARD_TIMES=$(LOGS)/times-$(PBXGUARD_RUN_ID).tsv; \
+	: >"$$PBXGUARD_TIMES"; begin=$$(date +%s); status=0; \
+	for step in $(TEST_STEPS); do \
+	  start=$$(date +%s); $(MAKE) --no-print-directory "$$step" || status=$$?; \
+	  printf '%s\t%s\t%s\n' "$$step" "$$(( $$(date +%s) - start ))" \
+	    "$$( [ "$$status" -eq 0 ] && echo ok || echo FAILED)" >>"$$PBXGUARD_TIMES"; \
+	  [ "$$status" -eq 0 ] || break; \
+	done; \
+	.ci/time-table "$$PBXGUARD_TIMES" "$$(( $$(date +%s) - begin ))"; \
+	exit "$$status"
 
 demo: setup images
 	demo/run
