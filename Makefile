@@ -82,7 +82,7 @@ sanity: setup
 	tests/sanity/run-sanity
 
 unit: setup
-	pytest tests/unit tests/roles
+	pytest tests/unit tests/roles tests/ee
 
 # Tests against real daemons in throwaway containers, outside molecule: the fail2ban filter
 # on captured Asterisk 22 lines, the ban actions in a real fail2ban server.
