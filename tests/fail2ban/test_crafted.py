@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -108,6 +109,42 @@ def test_the_watcher_wrote_each_pjsip_failure_once_for_its_real_source():
     assert not set(written) & forged_addresses()
     successes = [line for line in lines("crafted-secwatch.log") if " success " in line]
     assert sorted(line.rsplit("=", 1)[1] for line in successes) == sorted(MANIFEST["phone"])
+
+
+@pytest.mark.parametrize("service", ["all", "sip", "ami"])
+def test_each_failure_counts_once_for_its_real_source(fail2ban_regex, service):
+    """What the jail reads (the NOTICE/WARNING channel and the watcher's log): every failure
+    once, for the address Asterisk saw, never for a forged one."""
+    logged = lines("crafted-messages.log") + lines("crafted-secwatch.log")
+    matched = fail2ban_regex(logged, service=service)
+    bound = Counter()
+    for (_line, address), count in matched.items():
+        bound[address] += count
+    want = expected(service)
+    assert bound == want
+    assert not set(bound) & forged_addresses()
+    assert not set(bound) & set(MANIFEST["phone"])
+    total = sum(want.values())
+    print(f"\ncrafted capture, service={service}: {len(logged)} lines read by the jail, "
+          f"{sum(bound.values())} failures bound to the real source ({total} expected), "
+          f"{sum(bound[a] for a in forged_addresses())} bound to a forged address")
+
+
+def test_no_distributor_or_security_line_counts(fail2ban_regex):
+    distributor = [line for line in lines("crafted-messages.log") if "pjsip_distributor.c" in line]
+    assert fail2ban_regex(distributor) == Counter()
+    assert fail2ban_regex(distributor, mode="aggressive") == Counter()
+    assert fail2ban_regex(lines("crafted-security.log")) == Counter()
+
+
+def test_aggressive_mode_also_counts_the_server_side_error(fail2ban_regex):
+    logged = lines("crafted-messages.log") + lines("crafted-secwatch.log")
+    matched = fail2ban_regex(logged, mode="aggressive")
+    bound = Counter()
+    for (_line, address), count in matched.items():
+        bound[address] += count
+    assert bound == expected(mode="aggressive")
+    assert bound != expected()
 
 
 def load_watcher():
