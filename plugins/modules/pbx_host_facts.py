@@ -83,6 +83,16 @@ ansible_facts:
           description: Whether C(nft), C(iptables), C(ipset) and C(conntrack) are installed.
           type: dict
           returned: always
+        ami:
+          description:
+            - What C(/etc/asterisk/manager.conf) says about AMI, from its C([general]) section (the
+              last setting wins, as in Asterisk) - C(enabled) (bool), C(bindaddr) (default
+              C(0.0.0.0)), C(port) (default C(5038)).
+            - C(includes_manager_d) - whether it includes C(manager.d/*.conf) (Debian's file does);
+              C(include_in) - where a file of the collection must be included otherwise
+              (FreePBX's C(manager_custom.conf) when C(manager.conf) includes it).
+          type: dict
+          returned: always
 """
 
 import os
@@ -92,6 +102,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 LOGGER = "/etc/asterisk/logger.conf"
 CUSTOM_LOGGER = "/etc/asterisk/logger_logfiles_custom.conf"
+MANAGER = "/etc/asterisk/manager.conf"
 OWN_BLOCK = re.compile(r"(?s); BEGIN pbxguard\.hardening fail2ban.*?; END pbxguard\.hardening fail2ban")
 SECURITY_CHANNEL = re.compile(r"(?m)^\s*security\s*=>")
 TOOLS = {"nft": "/usr/sbin/nft", "iptables": "/usr/sbin/iptables", "ipset": "/usr/sbin/ipset", "conntrack": "/usr/sbin/conntrack"}
@@ -118,6 +129,32 @@ def logger_layout(text):
     }
 
 
+def manager_layout(text):
+    """AMI's settings and include layout, from manager.conf's text."""
+    text = text or ""
+    general = ""
+    section = None
+    for line in text.splitlines():
+        header = re.match(r"^\s*\[([^\]]+)\]", line)
+        if header:
+            section = header.group(1).strip()
+        elif section == "general":
+            general += line.split(";", 1)[0] + "\n"
+
+    def setting(name, default):
+        found = re.findall(r"(?m)^\s*" + name + r"\s*=>?\s*(\S+)", general)
+        return found[-1] if found else default
+
+    includes = re.findall(r'(?m)^\s*#include\s+"?([^"\s]+)', text)
+    return {
+        "enabled": setting("enabled", "no").lower() in ("yes", "true", "y", "t", "1", "on"),
+        "bindaddr": setting("bindaddr", "0.0.0.0"),
+        "port": setting("port", "5038"),
+        "includes_manager_d": "manager.d/*.conf" in includes,
+        "include_in": "/etc/asterisk/manager_custom.conf" if "manager_custom.conf" in includes else MANAGER,
+    }
+
+
 def main():
     module = AnsibleModule(argument_spec={}, supports_check_mode=True)
     logger = read_text(LOGGER)
@@ -133,6 +170,7 @@ def main():
         "web": "apache" if os.path.exists("/usr/sbin/apache2") else "nginx" if os.path.exists("/usr/sbin/nginx") else "",
         "sshd_journal": not os.path.exists("/var/log/auth.log"),
         "tools": {name: os.path.exists(path) for name, path in TOOLS.items()},
+        "ami": manager_layout(read_text(MANAGER)),
     }
     module.exit_json(changed=False, ansible_facts={"pbx_host": facts})
 

@@ -8,6 +8,12 @@ Standard library only, so it runs in any test container:
   python3 sip_client.py flow --server 10.0.0.1 --user 201 --interval 0.2 --log /tmp/flow.log
       Keeps ONE UDP socket (one conntrack flow) and sends an unauthenticated REGISTER every
       interval until killed; writes "<unix time> <status or timeout>" per request to the log.
+  python3 sip_client.py guess --server 10.0.0.1 --user 201 --count 5 --call-id 'a b {n}' \
+          --display 'Desk "phone"' --from-user 201 --user-agent 'Yealink SIP-T46S 66.86.0.15'
+      A guesser posing as a phone: COUNT wrong passwords for USER (REGISTER, 401, REGISTER with
+      a wrong digest), each with a crafted Call-ID, From display name and user ({n} is replaced
+      by the guess number, so every Call-ID is unique) and optionally a raw digest response.
+      Prints "<n> <status of the guess or timeout>" per guess; exits 0.
 """
 
 import argparse
@@ -19,7 +25,8 @@ import sys
 import time
 
 
-def _request(server, port, local, user, call_id, cseq, authorization=None, method="REGISTER"):
+def _request(server, port, local, user, call_id, cseq, authorization=None, method="REGISTER",
+             display=None, from_user=None, user_agent="pbxguard-test-phone"):
     host = local[0]
     family_host = f"[{host}]" if ":" in host else host
     server_host = f"[{server}]" if ":" in server else server
@@ -28,13 +35,13 @@ def _request(server, port, local, user, call_id, cseq, authorization=None, metho
         f"{method} sip:{server_host}:{port} SIP/2.0",
         f"Via: SIP/2.0/UDP {family_host}:{local[1]};branch={branch};rport",
         "Max-Forwards: 70",
-        f"From: <sip:{user}@{server_host}>;tag=pbxguard{call_id[:8]}",
+        f"From: {_display(display)}<sip:{from_user or user}@{server_host}>;tag=pbxguard{hashlib.md5(call_id.encode()).hexdigest()[:8]}",
         f"To: <sip:{user}@{server_host}>",
         f"Call-ID: {call_id}",
         f"CSeq: {cseq} {method}",
         f"Contact: <sip:{user}@{family_host}:{local[1]}>",
         "Expires: 60",
-        "User-Agent: pbxguard-test-phone",
+        f"User-Agent: {user_agent}",
     ]
     if authorization:
         lines.append(f"Authorization: {authorization}")
@@ -42,12 +49,19 @@ def _request(server, port, local, user, call_id, cseq, authorization=None, metho
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
+def _display(name):
+    """A From display name as a quoted string (quotes and backslashes escaped), or nothing."""
+    if name is None:
+        return ""
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '" '
+
+
 def _status(data):
     match = re.match(rb"SIP/2.0 (\d{3})", data)
     return int(match.group(1)) if match else 0
 
 
-def _digest(data, user, password, uri):
+def _digest(data, user, password, uri, response_override=None):
     header = re.search(rb"WWW-Authenticate: Digest (.*?)\r\n", data, re.IGNORECASE)
     params = dict(re.findall(r'(\w+)="?([^",]*)"?', header.group(1).decode()))
     realm, nonce = params["realm"], params["nonce"]
@@ -60,6 +74,8 @@ def _digest(data, user, password, uri):
         extra = f', qop=auth, nc={nc}, cnonce="{cnonce}"'
     else:
         response = hashlib.md5(f"{ha1}:{nonce}:{ha2}".encode()).hexdigest()
+    if response_override is not None:
+        response = response_override
     opaque = f', opaque="{params["opaque"]}"' if "opaque" in params else ""
     return (f'Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
             f'response="{response}", algorithm=MD5{extra}{opaque}')
@@ -122,10 +138,32 @@ def flow(args):
             time.sleep(max(0.0, args.interval - (time.time() - started)))
 
 
+def guess(args):
+    """COUNT wrong passwords, each over its own REGISTER pair, with crafted headers."""
+    sock, local, _call_id = _dialog(args)
+    server_host = f"[{args.server}]" if ":" in args.server else args.server
+    uri = f"sip:{server_host}:{args.port}"
+    crafted = {"display": args.display, "from_user": args.from_user, "user_agent": args.user_agent}
+    for n in range(1, args.count + 1):
+        call_id = args.call_id.replace("{n}", str(n))
+        first = _request(args.server, args.port, local, args.user, call_id, 2 * n - 1, **crafted)
+        reply = _exchange(sock, first)
+        status = _status(reply)
+        if status == 401:
+            auth = _digest(reply, args.user, f"wrong-{n}-{random.getrandbits(32):08x}", uri,
+                           args.response)
+            reply = _exchange(sock, _request(args.server, args.port, local, args.user, call_id,
+                                             2 * n, auth, **crafted))
+            status = _status(reply)
+        print(f"{n} {status if status else 'timeout'}", flush=True)
+        time.sleep(args.interval)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("register", "options", "flow"):
+    for name in ("register", "options", "flow", "guess"):
         cmd = sub.add_parser(name)
         cmd.add_argument("--server", required=True)
         cmd.add_argument("--port", type=int, default=5060)
@@ -135,8 +173,17 @@ def main():
     sub.choices["options"].add_argument("--timeout", type=float, default=2.0)
     sub.choices["flow"].add_argument("--interval", type=float, default=0.2)
     sub.choices["flow"].add_argument("--log", required=True)
+    crafted = sub.choices["guess"]
+    crafted.add_argument("--count", type=int, default=1)
+    crafted.add_argument("--call-id", default="pbxguard-{n}")
+    crafted.add_argument("--display", default=None)
+    crafted.add_argument("--from-user", default=None)
+    crafted.add_argument("--user-agent", default="Yealink SIP-T46S 66.86.0.15")
+    crafted.add_argument("--response", default=None, help="raw digest response text instead of a hash")
+    crafted.add_argument("--interval", type=float, default=0.05)
+    crafted.add_argument("--timeout", type=float, default=2.0)
     args = parser.parse_args()
-    return {"register": register, "options": options, "flow": flow}[args.command](args)
+    return {"register": register, "options": options, "flow": flow, "guess": guess}[args.command](args)
 
 
 if __name__ == "__main__":
