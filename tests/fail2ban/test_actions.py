@@ -5,17 +5,14 @@ present from the jail's start, a reload that does not duplicate them, a stop tha
 Run: CONTAINERS_CONF=containers.conf .venv/bin/pytest -v tests/fail2ban/test_actions.py
 """
 
-import os
-import subprocess
 import time
-import uuid
 from pathlib import Path
 
 import pytest
+from containers import ASTERISK_IMAGE as IMAGE, Testbed, podman
 
 REPO = Path(__file__).resolve().parents[2]
 ACTIONS = REPO / "roles/fail2ban/files/action.d"
-IMAGE = os.environ.get("PBXGUARD_ASTERISK_IMAGE", "localhost/pbxguard/asterisk22")
 
 JAIL = """
 [pbxguard-test]
@@ -29,22 +26,19 @@ action = pbxguard-{backend}[name=test, port="5060,5061", protocol="udp,tcp"]
 
 @pytest.fixture(params=["nftables", "iptables"])
 def server(request):
-    os.environ.setdefault("CONTAINERS_CONF", str(REPO / "containers.conf"))
-    name = f"pbxguard-{os.environ.get('PBXGUARD_RUN_ID', 'dev')}-f2b-actions-{uuid.uuid4().hex[:8]}"
-    subprocess.run(["podman", "run", "--detach", "--rm", "--name", name, "--network", "none",
-                    "--cap-add", "NET_ADMIN,NET_RAW", IMAGE, "sleep", "infinity"],
-                   check=True, capture_output=True)
+    with Testbed("f2b-actions") as bed:
+        box = bed.container("server", IMAGE, "--network", "none", command=["sleep", "infinity"])
 
-    def run(command, check=True):
-        result = subprocess.run(["podman", "exec", name, "sh", "-c", command],
-                                capture_output=True, text=True, check=False)
-        if check:
-            assert result.returncode == 0, f"{command}: {result.stdout} {result.stderr}"
-        return result.stdout
+        def run(command, check=True):
+            try:
+                return box.sh(command)
+            except RuntimeError as exc:
+                if check:
+                    raise AssertionError(str(exc)) from exc
+                return podman("exec", box.name, "sh", "-c", command, check=False)
 
-    try:
         for action in ACTIONS.iterdir():
-            subprocess.run(["podman", "cp", str(action), f"{name}:/etc/fail2ban/action.d/{action.name}"], check=True)
+            box.copy_in(action, f"/etc/fail2ban/action.d/{action.name}")
         run("rm -f /etc/fail2ban/jail.d/*; touch /var/log/pbxguard-test.log")
         run(f"cat > /etc/fail2ban/jail.d/test.local <<'EOF'\n{JAIL.format(backend=request.param)}\nEOF")
         run("fail2ban-client -t && fail2ban-client start")
@@ -53,8 +47,6 @@ def server(request):
                 break
             time.sleep(0.2)
         yield request.param, run
-    finally:
-        subprocess.run(["podman", "rm", "--force", "--time", "0", name], check=False, capture_output=True)
 
 
 def rules(backend, run):
