@@ -15,7 +15,8 @@ description:
     lets a caller run up a phone bill. It is the checker of the
     M(pbxguard.hardening.dialplan_check) module, run on the controller.
   - V(wildcard) (error) - a pattern that matches numbers of any length (V(_X.), V(_.), V(_!),
-    V(_011.)) in a context reachable from an extension or trunk context. Bounded patterns such as
+    V(_011.)) in a context reachable from an extension, trunk or inbound context (V(default)
+    counts as inbound). Bounded patterns such as
     V(_NXXNXXXXXX) are fine.
   - V(unfiltered-exten) (error) - C(${EXTEN}), C(${EXTEN:1}) (any substring) or the caller ID (the C(CALLERID) function) passed to
     C(Dial), C(System), C(TrySystem) or C(SHELL) without the C(FILTER) function around it, in any

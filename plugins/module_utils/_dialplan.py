@@ -792,10 +792,16 @@ def check_dialplan(plan, entry_points):
                     if message:
                         findings.append(finding("disa-without-pin", entry.file, entry.line, name, entry.pattern, message))
 
-    dialling = _reach(plan, points["extensions"] + points["trunks"], edges)
+    # Callers from outside dial too: inbound contexts and default count with the trunks.
+    dialling = _reach(plan, points["extensions"] + points["trunks"] + points["inbound"] + ["default"], edges)
     for name in dialling:
         path = _path(dialling, name)
-        role = "extension" if path[0] in points["extensions"] else "trunk"
+        if path[0] in points["extensions"]:
+            role = "extension"
+        elif path[0] in points["trunks"]:
+            role = "trunk"
+        else:
+            role = "inbound"
         seen = set()
         for entry in plan.contexts[name].entries:
             if entry.priority == "hint" or entry.pattern in seen or not pattern_is_unbounded(entry.pattern):

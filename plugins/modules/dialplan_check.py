@@ -14,7 +14,8 @@ description:
   - Read an Asterisk dial plan (C(extensions.conf) and every file it C(#include)s) on the
     target and report what lets a caller run up a phone bill. Nothing is changed.
   - V(wildcard) (error) - a pattern that matches numbers of any length (V(_X.), V(_.), V(_!),
-    V(_011.)) in a context reachable from an extension or trunk context. Bounded patterns such as
+    V(_011.)) in a context reachable from an extension, trunk or inbound context (V(default)
+    counts as inbound). Bounded patterns such as
     V(_NXXNXXXXXX), V(_1NXXNXXXXXX) or V(911) are fine.
   - V(unfiltered-exten) (error) - C(${EXTEN}), C(${EXTEN:1}) (any substring) or the caller ID (the C(CALLERID) function) passed to
     C(Dial), C(System), C(TrySystem) or C(SHELL) without the C(FILTER) function around it, in any

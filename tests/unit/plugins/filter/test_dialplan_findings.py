@@ -41,7 +41,7 @@ def test_text_subclasses_are_read_as_text():
 
     findings = dialplan_findings({Tagged("x.conf"): Tagged("[c]\nexten => 1,1,DISA()\n")}, {})
     assert [f["kind"] for f in findings] == ["disa-without-pin"]
-    assert type(findings[0]["file"]) is str
+    assert findings[0]["file"].__class__ is str
 
 
 @pytest.mark.parametrize(

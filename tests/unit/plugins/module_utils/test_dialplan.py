@@ -514,7 +514,10 @@ def test_missing_include_file(tmp_path):
     findings, files = check_path(str(main), {})
     assert files == [str(main)]
     assert [(f["kind"], f["severity"], f["line"], f["message"]) for f in findings] == [
-        ("include-missing", "warning", 2, f"#include extensions_custom.conf: file {tmp_path / 'extensions_custom.conf'} cannot be read; its contexts are not checked"),
+        (
+            "include-missing", "warning", 2,
+            f"#include extensions_custom.conf: file {tmp_path / 'extensions_custom.conf'} cannot be read; its contexts are not checked",
+        ),
         ("include-missing", "warning", 4, "#include none_*.conf: no file matches; its contexts are not checked"),
     ]
 
@@ -529,3 +532,13 @@ def test_top_level_files_are_read_once():
     plan = parse_texts({"a.conf": "#include b.conf\n[a]\n", "b.conf": "[b]\nexten => 1,1,NoOp()\n"})
     assert plan.files == ["a.conf", "b.conf"]
     assert len(plan.contexts["b"].entries) == 1
+
+
+def test_wildcards_reachable_from_outside_callers():
+    text = "[default]\nexten => _.,1,Hangup()\n[from-pstn]\ninclude => dids\n[dids]\nexten => _X!,1,NoOp()\n"
+    findings = check(text, inbound=["from-pstn"])
+    assert [(f["kind"], f["line"], f["path"]) for f in findings] == [("wildcard", 2, ["default"]), ("wildcard", 6, ["from-pstn", "dids"])]
+    assert findings[1]["message"] == (
+        "_X! matches numbers of any length and is reachable from the inbound context from-pstn;"
+        " spell out the numbers it may dial, like _NXXNXXXXXX"
+    )
