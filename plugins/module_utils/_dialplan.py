@@ -234,35 +234,34 @@ def strip_comments(line, depth):
     return "".join(kept), depth
 
 
-def _closing(char):
-    return {"(": ")", "[": "]", "{": "}"}[char]
+_SPLIT_TOKENS = {}
 
 
 def split_top(text, delimiter, maxsplit=-1):
     """Split at delimiter outside parentheses, brackets, braces and double quotes;
     a backslash protects the next character (as ast_app_separate_args reads it)."""
+    if delimiter not in text:
+        return [text]
+    tokens = _SPLIT_TOKENS.get(delimiter)
+    if tokens is None:
+        tokens = _SPLIT_TOKENS[delimiter] = re.compile(r'\\.|["()\[\]{}]|' + re.escape(delimiter), re.DOTALL)
     parts = []
     depth = 0
     quoted = False
     start = 0
-    index = 0
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if char == "\\":
-            index += 2
+    for match in tokens.finditer(text):
+        token = match.group(0)
+        if token[0] == "\\":
             continue
-        if char == '"' and delimiter != '"':
+        if token == '"':
             quoted = not quoted
-        elif char in "([{":
+        elif token in "([{":
             depth += 1
-        elif char in ")]}":
+        elif token in ")]}":
             depth = max(depth - 1, 0)
-        elif char == delimiter and depth == 0 and not quoted:
-            if maxsplit < 0 or len(parts) < maxsplit:
-                parts.append(text[start:index])
-                start = index + 1
-        index += 1
+        elif depth == 0 and not quoted and (maxsplit < 0 or len(parts) < maxsplit):
+            parts.append(text[start:match.start()])
+            start = match.end()
     parts.append(text[start:])
     return parts
 
