@@ -350,13 +350,14 @@ class _Parser:
             text = text[:MAX_FILE_BYTES]
         depth = 0
         chain = chain + [name]
-        for number, raw in enumerate(text.splitlines(), start=1):
+        # Asterisk ends lines at \n only (str.splitlines would also split at \f, \x1c, \u2028...).
+        for number, raw in enumerate(text.split("\n"), start=1):
             if number == 1 and raw.startswith("\ufeff"):
                 raw = raw[1:]
             if len(raw) > MAX_LINE_LENGTH:
                 self.problem("parse-error", name, number, f"line of {len(raw)} characters is longer than {MAX_LINE_LENGTH}; not checked")
                 continue
-            line, depth = strip_comments(raw, depth)
+            line, depth = strip_comments(raw.rstrip("\r"), depth)
             line = line.strip()
             if line:
                 self.line(name, number, line, chain)
@@ -387,6 +388,8 @@ class _Parser:
         adding = any(option.startswith("+") for option in options)
         table = self.plan.templates if template else self.plan.contexts
         existing = table.get(name)
+        if adding and existing is None:
+            existing = self.plan.templates.get(name)
         if adding and existing is None:
             self.problem("parse-error", file, number, f"[{name}](+) adds to a context that is not defined before it", context=name)
         if existing is None:

@@ -142,12 +142,16 @@ def test_templates_are_copied_and_are_no_contexts():
         "[office](base,live)\n"
         "exten => 2,1,NoOp()\n"
         "[tmpl](!)\n"
+        "[tmpl](+)\n"
+        "exten => t,1,Hangup()\n"
         "[later](tmpl)\n"
     )
     assert set(plan.contexts) == {"live", "office", "later"}
+    assert plan.problems == []
     assert set(plan.templates) == {"base", "tmpl"}
     assert [(e.pattern, e.line) for e in plan.contexts["office"].entries] == [("i", 2), ("1", 5), ("2", 7)]
     assert [i.target for i in plan.contexts["office"].includes] == ["common"]
+    assert [(e.pattern, e.line) for e in plan.contexts["later"].entries] == [("t", 10)]
 
 
 def test_same_after_a_template_continues_its_last_extension():
@@ -542,3 +546,13 @@ def test_wildcards_reachable_from_outside_callers():
         "_X! matches numbers of any length and is reachable from the inbound context from-pstn;"
         " spell out the numbers it may dial, like _NXXNXXXXXX"
     )
+
+
+def test_line_numbers_count_newlines_only():
+    findings = check("[c]\r\nexten => 1,1,NoOp(\x0c\u2028\x1c)\r\nexten => 2,1,DISA()\r\n")
+    assert [(f["kind"], f["line"]) for f in findings] == [("disa-without-pin", 3)]
+
+
+def test_nul_bytes_and_a_byte_order_mark():
+    findings = check("\ufeff[c]\nexten => 1,1,NoOp(\x00)\n\x00\x00\nexten => 2,1,DISA()\n")
+    assert [(f["kind"], f["line"]) for f in findings] == [("parse-error", 3), ("disa-without-pin", 4)]
