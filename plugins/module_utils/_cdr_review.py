@@ -94,11 +94,12 @@ PREMIUM_EXCHANGES = ("976",)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})")
-_COUNT = re.compile(r"\d{1,10}")
+# ASCII digits only: \d would also take other scripts' digits, which int() reads.
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
+_COUNT = re.compile(r"[0-9]{1,10}")
 # TECH/resource-suffix, e.g. PJSIP/201-0000001a, IAX2/branch-1234, Local/201@from-internal-0000002b;1
 _CHANNEL = re.compile(r"([A-Za-z0-9_]+)/(.+)-[0-9A-Fa-f]+(?:;[12])?")
-_HOURS = re.compile(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)")
+_HOURS = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])")
 _PREFIX = re.compile(r"\+?[0-9]+")
 
 

@@ -150,9 +150,10 @@ options:
   max_bytes:
     description:
       - Read at most this many bytes, from the end of the file (the newest records); RV(truncated)
-        tells when the file was longer.
+        tells when the file was longer. 64 MiB hold about 280,000 records; rotate Master.csv
+        (logrotate) rather than raise it.
     type: int
-    default: 268435456
+    default: 67108864
   max_rows:
     description:
       - Review at most this many calls of the window, the newest ones; RV(truncated) tells when
@@ -420,7 +421,7 @@ def main():
             trunk_caps=dict(type="dict", default={}),
             long_call_seconds=dict(type="int", default=7200),
             state_file=dict(type="path", default="/var/lib/pbxguard/cdr_known_destinations.json"),
-            max_bytes=dict(type="int", default=256 * 1024 * 1024),
+            max_bytes=dict(type="int", default=64 * 1024 * 1024),
             max_rows=dict(type="int", default=200000),
             max_findings=dict(type="int", default=1000),
         ),

@@ -224,6 +224,9 @@ def test_an_overlong_line_is_skipped_without_holding_it():
         (lambda line: line.rsplit(",", 1)[0] + "\n", "missing fields"),
         (lambda line: line.replace('"DOCUMENTATION"', '"DOCUMENTATION"' + ',"x"' * 6), "too many fields"),
         (lambda line: line.replace('"201"', '"2"01', 1), "not CSV"),
+        # Digits of other scripts, which int() would read.
+        (lambda line: line.replace(",65,60,", ",65,\u0666\u0660,"), "bad billsec"),
+        (lambda line: line.replace('"2026-11-24 10:00:00"', '"\u0662026-11-24 10:00:00"'), "bad start time"),
     ],
 )
 def test_bad_rows_are_counted_with_their_reason(change, reason):
