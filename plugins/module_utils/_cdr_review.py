@@ -90,6 +90,8 @@ HIGH_FRAUD_AREA_CODES = (
 # NANP premium-rate services: the 900 area code, and the 976 exchange inside any area code.
 PREMIUM_AREA_CODES = ("900",)
 PREMIUM_EXCHANGES = ("976",)
+# Toll-free area codes, whose 976 exchange is not premium.
+TOLL_FREE_AREA_CODES = ("800", "833", "844", "855", "866", "877", "888")
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -435,7 +437,7 @@ def premium(calls, numbering, area_codes=HIGH_FRAUD_AREA_CODES, premium_area_cod
                 reason = f"premium-rate area code {area}"
             elif area in area_codes:
                 reason = f"high-fraud NANP area code {area}, billed as international"
-            elif exchange in premium_exchanges:
+            elif exchange in premium_exchanges and area not in TOLL_FREE_AREA_CODES:
                 reason = f"premium-rate exchange {exchange}"
         elif call.number and numbering.country_code == "1" and len(call.number) == 7:
             if call.number[:3] in premium_exchanges:

@@ -414,9 +414,11 @@ def test_premium_forms(dst, reason):
     ]
 
 
-@pytest.mark.parametrize("dst", ["2125550147", "7875550123", "3405550123", "8005550123", "12425550", "242555012345"])
+@pytest.mark.parametrize(
+    "dst", ["2125550147", "7875550123", "3405550123", "8005550123", "8889765555", "12425550", "242555012345"],
+)
 def test_not_premium(dst):
-    # Puerto Rico (787), USVI (340) and toll-free numbers are domestic.
+    # Puerto Rico (787), USVI (340) and toll-free numbers (976 exchange included) are domestic.
     assert review.premium(calls_of(record(dst=dst)), NANP) == []
 
 
