@@ -10,7 +10,9 @@ import pytest
 
 SCENARIO = pathlib.Path(__file__).resolve().parent.parent
 HELPER = "/usr/local/sbin/pbxguard-firewall"
-SSH_OPTIONS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=5"]
+# Host keys into the scenario's own folder, never /dev/null (see group_vars/all.yml).
+SSH_OPTIONS = ["-o", "StrictHostKeyChecking=no", "-o", "UpdateHostKeys=no", "-o", "ConnectTimeout=5",
+               "-o", f"UserKnownHostsFile={os.environ.get('MOLECULE_EPHEMERAL_DIRECTORY', '/tmp')}/known_hosts"]
 
 
 @pytest.fixture(scope="module")
