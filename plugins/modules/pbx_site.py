@@ -11,8 +11,8 @@ short_description: Validate a PBX site description and set the fact every pbxgua
 version_added: 0.2.0
 author: pbxguard developers (@pbxguard)
 description:
-  - Reads the variables of every role of the collection (C(pbx_*), C(firewall_*), C(fail2ban_*)
-    and those of later roles) for the host, fills in each role's defaults from its
+  - Reads the variables of every role of the collection (C(pbx_*), C(firewall_*), C(fail2ban_*),
+    C(sip_extensions_*) and those of later roles) for the host, fills in each role's defaults from its
     C(defaults/main.yml), and checks them all on the controller before any host changes.
   - "Strict types: booleans accept true and false or the usual spellings as text (C(\"false\"),
     C(\"no\"), C(\"0\") are false); integers refuse booleans and floats; unknown variables with a
@@ -21,7 +21,9 @@ description:
     C(pbx_extensions[2].networks[0]: '10.0.0.1/24' has host bits set; did you mean '10.0.0.0/24'?)."
   - Sets one fact, C(pbx_site), with a schema version - the sources each service admits per
     address family, the port plan, the controller, each extension's binding, the services, and
-    what the firewall and fail2ban roles draw.
+    what the firewall, fail2ban and sip_extensions roles draw.
+  - Secrets and PINs that the inventory gives (C(sip_extensions_secrets)) are audited but never
+    copied into C(pbx_site), and no problem quotes them.
   - The controller's address comes from C(pbx_controller_address) or, when that is empty, from
     C(ansible_env.SSH_CLIENT) (gather it first); host facts come from C(pbx_host)
     (M(pbxguard.hardening.pbx_host_facts)).
@@ -78,7 +80,8 @@ ansible_facts:
           C({protocol, start, end, count, iptables, nft})), C(services), C(controller)
           (C({address, family}) or null), C(sip_open_to_world), C(vpn), C(remote_sites),
           C(trunks), C(extensions) (C({number, vpn_address, permit})), C(max_calls),
-          C(firewall) and C(fail2ban) (the typed settings and what the roles draw), C(warnings).
+          C(firewall), C(fail2ban) and C(sip_extensions) (the typed settings and what the roles
+          draw), C(warnings).
       type: dict
       returned: success
 """

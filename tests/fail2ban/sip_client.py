@@ -5,6 +5,9 @@ Standard library only, so it runs in any test container:
       REGISTER with digest authentication; prints the final status code, exits 0 on 200.
   python3 sip_client.py options --server 10.0.0.1 --user trunk
       One OPTIONS (a trunk's qualify); prints the status code, exits 0 on any answer.
+  python3 sip_client.py invite --server 10.0.0.1 --user anonymous --to 0044123456789
+      One INVITE from user to the number, without authentication; prints the final status
+      code (provisional answers such as 100 Trying are skipped), exits 0 on a 2xx.
   python3 sip_client.py flow --server 10.0.0.1 --user 201 --interval 0.2 --log /tmp/flow.log
       Keeps ONE UDP socket (one conntrack flow) and sends an unauthenticated REGISTER every
       interval until killed; writes "<unix time> <status or timeout>" per request to the log.
@@ -26,17 +29,18 @@ import time
 
 
 def _request(server, port, local, user, call_id, cseq, authorization=None, method="REGISTER",
-             display=None, from_user=None, user_agent="pbxguard-test-phone"):
+             display=None, from_user=None, user_agent="pbxguard-test-phone", to=None):
     host = local[0]
     family_host = f"[{host}]" if ":" in host else host
     server_host = f"[{server}]" if ":" in server else server
     branch = "z9hG4bK" + "%016x" % random.getrandbits(64)
+    target = f"sip:{to}@{server_host}:{port}" if to else f"sip:{server_host}:{port}"
     lines = [
-        f"{method} sip:{server_host}:{port} SIP/2.0",
+        f"{method} {target} SIP/2.0",
         f"Via: SIP/2.0/UDP {family_host}:{local[1]};branch={branch};rport",
         "Max-Forwards: 70",
         f"From: {_display(display)}<sip:{from_user or user}@{server_host}>;tag=pbxguard{hashlib.md5(call_id.encode()).hexdigest()[:8]}",
-        f"To: <sip:{user}@{server_host}>",
+        f"To: <sip:{to or user}@{server_host}>",
         f"Call-ID: {call_id}",
         f"CSeq: {cseq} {method}",
         f"Contact: <sip:{user}@{family_host}:{local[1]}>",
@@ -82,9 +86,14 @@ def _digest(data, user, password, uri, response_override=None):
 
 
 def _exchange(sock, payload):
+    """Send payload and return the first response; requests the server sends meanwhile (an
+    MWI NOTIFY to the contact just registered) are skipped."""
     sock.send(payload)
     try:
-        return sock.recv(65535)
+        while True:
+            data = sock.recv(65535)
+            if data.startswith(b"SIP/2.0 "):
+                return data
     except socket.timeout:
         return b""
 
@@ -118,6 +127,22 @@ def options(args):
                                               method="OPTIONS")))
     print(status if status else "timeout")
     return 0 if status else 1
+
+
+def invite(args):
+    sock, local, call_id = _dialog(args)
+    sock.send(_request(args.server, args.port, local, args.user, call_id, 1, method="INVITE", to=args.to))
+    status = 0
+    while True:
+        try:
+            data = sock.recv(65535)
+        except OSError:  # a timeout, or nobody listening
+            break
+        status = _status(data) if data.startswith(b"SIP/2.0 ") else 0
+        if status >= 200:
+            break
+    print(status if status >= 200 else "timeout")
+    return 0 if 200 <= status < 300 else 1
 
 
 def flow(args):
@@ -163,7 +188,7 @@ def guess(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("register", "options", "flow", "guess"):
+    for name in ("register", "options", "invite", "flow", "guess"):
         cmd = sub.add_parser(name)
         cmd.add_argument("--server", required=True)
         cmd.add_argument("--port", type=int, default=5060)
@@ -171,6 +196,8 @@ def main():
     sub.choices["register"].add_argument("--password", required=True)
     sub.choices["register"].add_argument("--timeout", type=float, default=2.0)
     sub.choices["options"].add_argument("--timeout", type=float, default=2.0)
+    sub.choices["invite"].add_argument("--to", required=True)
+    sub.choices["invite"].add_argument("--timeout", type=float, default=2.0)
     sub.choices["flow"].add_argument("--interval", type=float, default=0.2)
     sub.choices["flow"].add_argument("--log", required=True)
     crafted = sub.choices["guess"]
@@ -183,7 +210,7 @@ def main():
     crafted.add_argument("--interval", type=float, default=0.05)
     crafted.add_argument("--timeout", type=float, default=2.0)
     args = parser.parse_args()
-    return {"register": register, "options": options, "flow": flow, "guess": guess}[args.command](args)
+    return {"register": register, "options": options, "invite": invite, "flow": flow, "guess": guess}[args.command](args)
 
 
 if __name__ == "__main__":
