@@ -69,22 +69,51 @@ def test_bad_input_changes_no_rule_and_no_file(bad_runs, pbx):
     assert after[pbx] == before[pbx]
 
 
-@pytest.mark.parametrize("pbx", ["pbx-nft", "pbx-ipt"])
-def test_check_mode_shows_the_change_and_changes_nothing(testbed, pbx):
-    before = state(testbed, pbx)
-    run = rerun(testbed, pbx, {"pbx_admin_networks": ["10.242.1.32/28", "fd42:4242:1::30/124", "192.0.2.0/24"]},
-                "--check", "--diff")
+BACKENDS = ["pbx-nft", "pbx-ipt"]
+
+
+def side_by_side(testbed, extra_vars, *options):
+    """The same rerun against both backends' PBXs at once: pbx -> run."""
+    with ThreadPoolExecutor(max_workers=len(BACKENDS)) as pool:
+        futures = {pbx: pool.submit(rerun, testbed, pbx, extra_vars, *options) for pbx in BACKENDS}
+    return {pbx: future.result() for pbx, future in futures.items()}
+
+
+@pytest.fixture(scope="module")
+def check_runs(testbed):
+    """A check-mode run with --diff that would admit one more admin network, on both
+    backends: pbx -> (run, state before, state after)."""
+    before = {pbx: state(testbed, pbx) for pbx in BACKENDS}
+    runs = side_by_side(testbed, {"pbx_admin_networks": ["10.242.1.32/28", "fd42:4242:1::30/124", "192.0.2.0/24"]},
+                        "--check", "--diff")
+    return {pbx: (runs[pbx], before[pbx], state(testbed, pbx)) for pbx in BACKENDS}
+
+
+@pytest.mark.parametrize("pbx", BACKENDS)
+def test_check_mode_shows_the_change_and_changes_nothing(check_runs, pbx):
+    run, before, after = check_runs[pbx]
     assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
     assert any(line.startswith("+") and "192.0.2.0/24" in line for line in run.stdout.splitlines()), run.stdout[-3000:]
-    assert state(testbed, pbx) == before
+    assert after == before
 
 
-@pytest.mark.parametrize("pbx", ["pbx-nft", "pbx-ipt"])
-def test_a_rerun_restores_rules_changed_behind_its_back(testbed, pbx):
-    host = testbed.host(pbx)
-    host.check_output(f"{HELPER} load /nonexistent")  # someone removed pbxguard's live rules
-    assert host.check_output(f"{HELPER} status") == "live-differs"
-    run = rerun(testbed, pbx, {})
+@pytest.fixture(scope="module")
+def restore_runs(testbed):
+    """pbxguard's live rules removed behind the role's back, then a rerun, on both backends:
+    pbx -> (status after the removal, run, status after the run)."""
+    removed = {}
+    for pbx in BACKENDS:
+        host = testbed.host(pbx)
+        host.check_output(f"{HELPER} load /nonexistent")  # someone removed pbxguard's live rules
+        removed[pbx] = host.check_output(f"{HELPER} status")
+    runs = side_by_side(testbed, {})
+    return {pbx: (removed[pbx], runs[pbx], testbed.host(pbx).check_output(f"{HELPER} status")) for pbx in BACKENDS}
+
+
+@pytest.mark.parametrize("pbx", BACKENDS)
+def test_a_rerun_restores_rules_changed_behind_its_back(restore_runs, pbx):
+    removed, run, after = restore_runs[pbx]
+    assert removed == "live-differs"
     assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
     assert "TASK [pbxguard.hardening.firewall : Load the new ruleset]" in run.stdout
-    assert host.check_output(f"{HELPER} status") == "in-sync"
+    assert after == "in-sync"

@@ -96,7 +96,7 @@ def probes(testbed):
                    for key, batch in batches.items()}
     sent = [(case, token, result) for key, batch in batches.items()
             for (case, token, _probe), result in zip(batch, futures[key].result())]
-    logs = read_logs(testbed, PBXS, expected=[(case[0], token) for case, token, _ in sent if token and case[5]])
+    logs = read_logs(testbed, PBXS, expected=[(case[0], token) for case, token, _result in sent if token and case[5]])
     return {case: (result, token and lines_with(logs[case[0]], token)) for case, token, result in sent}
 
 
