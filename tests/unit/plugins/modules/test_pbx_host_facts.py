@@ -33,9 +33,9 @@ enabled = no
         # A user section's "enabled = no" is not AMI's; the comment is not part of the address.
         (FREEPBX_MANAGER, {"enabled": True, "bindaddr": "0.0.0.0", "port": "5038", "includes_manager_d": False,
                            "include_in": "/etc/asterisk/manager_custom.conf"}),
-        ("[general]\nenabled=no\nenabled=yes\n", {"enabled": True, "bindaddr": "0.0.0.0", "port": "5038",
-                                                   "includes_manager_d": False,
-                                                   "include_in": "/etc/asterisk/manager.conf"}),
+        ("[general]\nenabled=no\nenabled=yes\n",
+         {"enabled": True, "bindaddr": "0.0.0.0", "port": "5038", "includes_manager_d": False,
+          "include_in": "/etc/asterisk/manager.conf"}),
         (None, {"enabled": False, "bindaddr": "0.0.0.0", "port": "5038", "includes_manager_d": False,
                 "include_in": "/etc/asterisk/manager.conf"}),
     ],
