@@ -287,10 +287,11 @@ import collections
 import datetime
 import json
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
+
+from ansible_collections.pbxguard.hardening.plugins.module_utils._private_file import write_private
 
 from ansible_collections.pbxguard.hardening.plugins.module_utils import _cdr_review as review
 
@@ -333,26 +334,8 @@ def read_state(module, path):
 
 def write_state(module, path, known):
     """Write the state through a temporary file in the same directory, mode 0600."""
-    directory = os.path.dirname(path) or "."
-    if not os.path.isdir(directory):
-        os.makedirs(directory, mode=0o700)
     text = json.dumps({"format": STATE_FORMAT, "destinations": sorted(known)}, indent=1) + "\n"
-    # mkstemp creates the file with mode 0600.
-    handle, temp_path = tempfile.mkstemp(dir=directory, prefix=".pbx_cdr_review-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as temp:
-            temp.write(text)
-            temp.flush()
-            os.fsync(temp.fileno())
-        old_umask = os.umask(0o077)
-        try:
-            module.atomic_move(temp_path, path)
-        finally:
-            os.umask(old_umask)
-        os.chmod(path, 0o600)
-    finally:
-        if os.path.exists(temp_path):
-            os.unlink(temp_path)
+    write_private(module, path, text, ".pbx_cdr_review-")
 
 
 def settings(module):

@@ -147,11 +147,11 @@ import json
 import os
 import re
 import stat
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.common.text.converters import to_native
 
+from ansible_collections.pbxguard.hardening.plugins.module_utils._private_file import write_private
 from ansible_collections.pbxguard.hardening.plugins.module_utils._secrets import (
     audit_secret,
     generate_secret,
@@ -191,27 +191,8 @@ def read_store(module, path):
 
 def write_store(module, path, entries):
     """Write the store through a temporary file in the same directory, mode 0600."""
-    directory = os.path.dirname(path) or "."
-    if not os.path.isdir(directory):
-        os.makedirs(directory, mode=0o700)
     text = json.dumps({"format": STORE_FORMAT, "secrets": entries}, indent=2, sort_keys=True) + "\n"
-    # mkstemp creates the file with mode 0600.
-    handle, temp_path = tempfile.mkstemp(dir=directory, prefix=".pbx_secret-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as temp:
-            temp.write(text)
-            temp.flush()
-            os.fsync(temp.fileno())
-        # atomic_move gives a new file the umask's mode: keep it private.
-        old_umask = os.umask(0o077)
-        try:
-            module.atomic_move(temp_path, path)
-        finally:
-            os.umask(old_umask)
-        os.chmod(path, 0o600)
-    finally:
-        if os.path.exists(temp_path):
-            os.unlink(temp_path)
+    write_private(module, path, text, ".pbx_secret-")
 
 
 def check_stored(module, name, kind, length, exclude, entry):
