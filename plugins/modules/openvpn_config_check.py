@@ -62,51 +62,13 @@ output:
 """
 
 import os
-import selectors
-import signal
-import subprocess
 import tempfile
-import time
 
 from ansible.module_utils.basic import AnsibleModule
 
-COMPLETED = "Initialization Sequence Completed"
+from ansible_collections.pbxguard.hardening.plugins.module_utils._openvpn_trial import trial
+
 SHOWN_LINES = 15
-
-
-def trial(command, timeout):
-    """(completed, output lines) of running command until COMPLETED, its exit or timeout."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               start_new_session=True)
-    lines = []
-    completed = False
-    buffer = b""
-    deadline = time.monotonic() + timeout
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        try:
-            while not completed and time.monotonic() < deadline:
-                if not selector.select(timeout=max(0.0, deadline - time.monotonic())):
-                    continue
-                chunk = os.read(process.stdout.fileno(), 65536)
-                if not chunk:
-                    break  # the trial server exited
-                buffer += chunk
-                *done, buffer = buffer.split(b"\n")
-                for line in done:
-                    text = line.decode("utf-8", "replace").rstrip()
-                    lines.append(text)
-                    completed = completed or COMPLETED in text
-        finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    process.wait()
-            process.stdout.close()
-    return completed, lines
 
 
 def main():

@@ -63,9 +63,8 @@ class Tunnel:
     def stop(self):
         self.phone.run(f"kill $(cat /run/{self.name}.pid); rm -f /run/{self.name}.pid")
         # The tun device goes with the process: wait for it, so the next tunnel gets tun0.
-        for _ in range(20):
-            if "tun" not in self.phone.check_output("ip -o link"):
-                return
+        deadline = time.monotonic() + 5
+        while "tun" in self.phone.check_output("ip -o link") and time.monotonic() < deadline:
             time.sleep(0.25)
 
 
