@@ -6,7 +6,7 @@ legitimate path (the LAN phone registers and calls) on the PBXs it attacked.
 
 Bans are per address and remembered, so each unlisted address plays one part on "world":
   outsider IPv4  stock SIPVicious (dropped as a scanner) and the disguised svmap
-  outsider IPv6  the stolen secret and the guest call from an unlisted address
+  outsider IPv6  the stolen secret from an unlisted address (banned by the end)
   guesser IPv4   the disguised password guesser (banned)
   guesser IPv6   the flood (banned)
 """
@@ -60,10 +60,6 @@ class Lab:
         """Calls that reached the outside route (the stand-in trunk) on pbx."""
         log = self.host(pbx).sh(f"grep -h '{OUTSIDE_LOG}' /var/log/asterisk/messages* 2>/dev/null || true")
         return log.splitlines()
-
-    def reached(self, pbx, address):
-        """Requests from address that Asterisk refused (any reason) in the jail's log."""
-        return attacks.failures(self.host(pbx), address, reason="")
 
     def wait_for_ban(self, pbx, address, timeout=60):
         """Seconds until fail2ban has banned address on pbx (polled), or None."""
