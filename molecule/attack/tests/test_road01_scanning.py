@@ -16,7 +16,9 @@ REVEALING = re.compile(r"asterisk|freepbx|fpbx|pjsip|\d+\.\d+", re.IGNORECASE)
 def svmap(lab, client, pbx, disguised=False, family="ipv4"):
     """The devices svmap lists: {address: user agent}."""
     six = "-6 " if family == "ipv6" else ""
-    tool = attacks.DISGUISED_SIPVICIOUS.format(tool="svmap") if disguised else "sipvicious_svmap"
+    # Disguised, the From display name must go too: "sipvicious" is a scanner string as well.
+    tool = (attacks.DISGUISED_SIPVICIOUS.format(tool="svmap") + " --fromname Reception" if disguised
+            else "sipvicious_svmap")
     output = lab.host(client).sh(f"timeout 60 {tool} {six}--timeout 2 {lab.address(pbx, family)}", check=False)
     return dict(re.findall(r"(?m)^\|\s*(\S+:5060)\s*\|\s*(.*?)\s*\|", output))
 

@@ -27,8 +27,8 @@ def test_road13_ami_and_asterisk_http_are_unreachable_even_from_the_admin_networ
 
 
 def test_road13_ami_answers_on_the_pbxs_loopback(lab):
-    banner = lab.host("office").sh("python3 -c \"import socket; s = socket.create_connection(('127.0.0.1', 5038), 3); "
-                                "print(s.recv(80).decode())\"")
+    probe = "import socket; s = socket.create_connection(('127.0.0.1', 5038), 3); print(s.recv(80).decode())"
+    banner = lab.host("office").sh(f"python3 -c \"{probe}\"")
     assert banner.startswith("Asterisk Call Manager")
 
 
