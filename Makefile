@@ -11,7 +11,7 @@ COLLECTION_LINK := .collections/ansible_collections/pbxguard/hardening
 IMAGES := debian12 debian12-bare asterisk22 attacker
 # Molecule scenarios run two at a time (MOLECULE_JOBS), longest first so that both slots
 # finish close together; a scenario not named in SCENARIO_ORDER runs last.
-SCENARIO_ORDER := firewall sip_extensions fail2ban openvpn firewall_lockout fresh smoke
+SCENARIO_ORDER := sip_extensions firewall openvpn attack fresh fail2ban firewall_lockout smoke
 FOUND_SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 SCENARIOS := $(filter $(FOUND_SCENARIOS),$(SCENARIO_ORDER)) $(filter-out $(SCENARIO_ORDER),$(FOUND_SCENARIOS))
 SCENARIO ?= $(SCENARIOS)
@@ -43,7 +43,7 @@ help:
 	@echo "make test       set up everything and run lint, sanity, unit tests and every molecule scenario"
 	@echo "make setup      host packages, the virtualenv, the collection link"
 	@echo "make images     build the test images (only when their definition changed)"
-	@echo "make bench      measure ruleset load times and how many guesses reach Asterisk before a ban"
+	@echo "make bench      measure guesses before a ban, seconds to ban, ruleset load times; print one table"
 	@echo "make lint | sanity | unit | integration | package | molecule [SCENARIO=name]"
 
 setup: host-packages $(VENV)/.installed $(COLLECTION_LINK)
@@ -158,7 +158,7 @@ test:
 demo: setup images
 	demo/run
 
-# Figures for speed and scale claims come from here, never from a timed test.
+# Figures for speed and scale claims come from here, never from a timed test: each
+# measurement in bench/run.py, then one table of every figure with its command.
 bench: setup images
-	bench/firewall_bench.sh
-	python bench/fail2ban_bench.py
+	python bench/run.py
