@@ -61,7 +61,7 @@ class Hidden(list):
 
 @pytest.fixture(scope="module")
 def pbx(testbed):
-    return testbed.host("pbx")
+    return testbed.host("office")
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +91,7 @@ def call(testbed, pbx, phone):
             f"sipp -sf /root/call.xml -s {number} -key user 201 -au 201 -ap {secret}"
             f" -i {testbed.address('phone')} -p 5070 -m {calls} -l {calls} -r 10 -d {hold_ms}"
             f" -recv_timeout 15000 -timeout 40s -nostdin -trace_logs -log_file {log}"
-            f" {testbed.address('pbx')}:5060 >/dev/null 2>&1")
+            f" {testbed.address('office')}:5060 >/dev/null 2>&1")
         return sorted(re.findall(r"status (\d+)", phone.file(log).content_string if phone.file(log).exists else ""))
 
     return place
@@ -140,7 +140,7 @@ def test_a_call_arriving_on_the_trunk_cannot_dial_out_again(pbx, provider):
     asterisk(provider, "channel originate PJSIP/12125550149@pbx application Wait 1")
     time.sleep(3)
     assert log_lines(provider, "provider got 12125550149") == []
-    assert log_lines(pbx, "12125550149") == [] or all("call on trunk" not in line for line in log_lines(pbx, "12125550149"))
+    assert [line for line in log_lines(pbx, "12125550149") if "call on trunk" in line] == []
 
 
 def test_an_iax2_call_from_another_address_is_refused(pbx, provider, rogue, testbed):
@@ -172,7 +172,7 @@ def test_the_rest_of_extensions_conf_is_left_alone(pbx):
 def verbose_rerun(testbed, pbx):
     """A third run, with -v: its whole output, and every secret it must not show."""
     inventory = {"all": {"children": {"pbx": {"hosts": {
-        "pbx": {"ansible_host": testbed.container("pbx"), "ansible_connection": "containers.podman.podman"}}}}}}
+        "office": {"ansible_host": testbed.container("office"), "ansible_connection": "containers.podman.podman"}}}}}}
     path = pathlib.Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "rerun-inventory.yml"
     path.write_text(yaml.safe_dump(inventory))
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default")
@@ -184,9 +184,9 @@ def verbose_rerun(testbed, pbx):
 
 def test_a_verbose_rerun_changes_nothing(verbose_rerun):
     run, _secrets = verbose_rerun
-    recap = re.findall(r"(?m)^(pbx)\s+:\s+ok=\d+\s+changed=(\d+).*failed=(\d+)", run.stdout)
+    recap = re.findall(r"(?m)^(office)\s+:\s+ok=\d+\s+changed=(\d+).*failed=(\d+)", run.stdout)
     assert run.returncode == 0, recap
-    assert recap == [("pbx", "0", "0")]
+    assert recap == [("office", "0", "0")]
 
 
 def test_a_verbose_run_prints_no_secret(verbose_rerun):
