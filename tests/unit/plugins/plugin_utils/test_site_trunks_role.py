@@ -166,6 +166,8 @@ def test_patterns_overlap():
     assert all(not pattern.endswith((".", "!")) for pattern in BLOCKED["nanp"])
 
 
+CARIBBEAN_AFTER_242 = ("246", "264", "268", "284", "345", "441", "473", "649", "658", "664", "721", "758", "767",
+                       "784", "809", "829", "849", "868", "869", "876")
 WILDCARD = "is a wildcard pattern: it matches numbers of any length (toll fraud's favourite); spell out the numbers, like _NXXNXXXXXX"
 
 
@@ -178,9 +180,7 @@ WILDCARD = "is a wildcard pattern: it matches numbers of any length (toll fraud'
          [f"trunks_routes[0].patterns[0]: '_011!' {WILDCARD}"]),
         ({"trunks_routes": [{"name": "r", "trunks": ["itsp"], "dial": [], "patterns": ["_1NXXXXXXXXX"]}]},
          ["trunks_routes[0].patterns[0]: '_1NXXXXXXXXX' dials blocked destinations (high-fraud area code 242, "
-          + ", ".join(f"high-fraud area code {c}" for c in ("246", "264", "268", "284", "345", "441", "473", "649",
-                                                           "658", "664", "721", "758", "767", "784", "809", "829",
-                                                           "849", "868", "869", "876"))
+          + ", ".join(f"high-fraud area code {c}" for c in CARIBBEAN_AFTER_242)
           + ", premium-rate area code 900, premium-rate exchange 976); use the route's allow list for the ones it may dial"]),
         ({"trunks_routes": [{"name": "r", "trunks": ["itsp"], "allow": ["+44"]}]},
          ["trunks_routes[0].allow[0]: '+44' is not a number: give the digits as dialled, such as 01144"
