@@ -29,7 +29,8 @@ def test_road11_the_flooder_is_banned(flood):
 
 
 def test_road11_the_flow_was_answered_before_the_ban(flood):
-    before = [status for started, status in flood["flow"] if float(started) < flood["banned_at"] - 0.5]
+    # Sent before the ban was seen (a quiet machine bans within half a second of the first request).
+    before = [status for started, status in flood["flow"] if float(started) < flood["banned_at"]]
     assert set(before) - {"timeout"}, flood["flow"][:10]
 
 
