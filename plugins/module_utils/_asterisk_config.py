@@ -17,6 +17,8 @@ import ipaddress
 import os
 import re
 
+from ansible_collections.pbxguard.hardening.plugins.module_utils._pin_policy import pin_problems
+
 CATEGORY = re.compile(r"^\[([^\]]+)\](?:\(([^)]*)\))?\s*$")
 DIRECTIVE = re.compile(r"^#\s*(include|tryinclude|exec)\s+\"?([^\"]+?)\"?\s*$")
 VARIABLE = re.compile(r"^([^=]+?)\s*=>?\s*(.*)$")
@@ -29,6 +31,8 @@ class Category:
         self.where = where
         self.template = template
         self.variables = []
+        # file:line and the line's text of each variable, in the same order.
+        self.origins = []
 
     def values(self, key):
         return [value for name, value in self.variables if name == key]
@@ -98,6 +102,7 @@ class Config:
                     self.problems.append(f"{where}: parse error: {match.group(1)} before any [category]")
                 else:
                     current.variables.append((match.group(1).strip(), match.group(2).strip()))
+                    current.origins.append((where, line))
         return current
 
     def category(self, line, where):
@@ -124,6 +129,7 @@ class Config:
                     self.problems.append(f"{where}: [{name}] inherits from {option}, which does not exist")
                     return None
                 category.variables.extend(base.variables)
+                category.origins.extend(base.origins)
         if appended is not None:
             return appended
         self.categories.append(category)
@@ -264,6 +270,41 @@ def check_pjsip(config, extensions):
     for extension in extensions:
         problems.extend(check_extension(extension, endpoints, auths, aors))
     return problems
+
+
+# voicemail.conf's sections that hold settings, not mailboxes.
+VOICEMAIL_SETTINGS = frozenset({"general", "zonemessages"})
+
+
+def check_voicemail(config, numbers, context, own, disabled=(), pin_minimum=8):
+    """Mailboxes defined outside the role's own file own: (problems, weak ones).
+
+    Asterisk keeps the first definition of a mailbox and ignores later ones ("Ignoring duplicated
+    mailbox"), so a mailbox of the role's context and numbers defined before the role's file
+    would keep its own PIN: a problem. Other mailboxes whose PIN fails the PIN policy are
+    returned as weak (file:line and mailbox, never the PIN). Lines in disabled are ones the role
+    comments out before the reload (the samples with published PINs) and are left out.
+    """
+    problems, weak = [], []
+    wanted = {str(number) for number in numbers}
+    for category in config.categories:
+        if category.name in VOICEMAIL_SETTINGS:
+            continue
+        for (number, value), (where, line) in zip(category.variables, category.origins):
+            # Only numbers can be dialed as mailboxes (aliases such as 1234@devices are not).
+            if not number.isdigit() or where.split(":", 1)[0] == own or line in disabled:
+                continue
+            mailbox = f"{number}@{category.name}"
+            if category.name == context and number in wanted:
+                problems.append(f"{where}: mailbox {mailbox} is defined before the role's; Asterisk keeps the first"
+                                " and would ignore the PIN the role sets: remove that line, or set"
+                                " sip_extensions_voicemail_context to a context of the role's own")
+                continue
+            # The PIN comes first; a leading - stops the user changing it.
+            pin = value.split(",", 1)[0].strip().lstrip("-")
+            if pin_problems(pin, minimum=pin_minimum):
+                weak.append(f"{where}: mailbox {mailbox}")
+    return problems, weak
 
 
 def check_extension(extension, endpoints, auths, aors):

@@ -21,6 +21,10 @@ description:
     do not exist, and for each of O(extensions) - its auth and AOR, C(max_contacts),
     C(remove_existing), and endpoint and contact ACLs that deny every IPv4 and IPv6 address and
     then permit exactly its networks.
+  - With O(voicemail), also reads the mailboxes of C(voicemail.conf) outside the role's own file. One
+    of the role's numbers in the role's context defined before the role's file is a problem
+    (Asterisk keeps the first definition and ignores the PIN the role sets); others whose PIN fails
+    the PIN policy are returned in RV(weak_mailboxes).
   - With O(stage=loaded), asks the running Asterisk (C(pjsip show endpoints), C(aors), C(auths),
     C(transports)) whether it loaded every object of O(extensions) and O(transports).
   - Changes nothing.
@@ -77,6 +81,32 @@ options:
     type: list
     elements: str
     default: []
+  voicemail:
+    description: What to check in the mailboxes of O(files)' C(voicemail.conf), with O(stage=rendered).
+    type: dict
+    suboptions:
+      context:
+        description: The voicemail context of the role's mailboxes.
+        type: str
+        required: true
+      numbers:
+        description: The role's mailbox numbers.
+        type: list
+        elements: str
+        default: []
+      own:
+        description: The role's own file (relative to O(directory)), whose mailboxes are the role's.
+        type: str
+        required: true
+      disabled:
+        description: Lines the role comments out before the reload; left out of the check.
+        type: list
+        elements: str
+        default: []
+      pin_minimum:
+        description: The shortest PIN the policy accepts.
+        type: int
+        default: 8
   fail_on_problems:
     description: Fail when a problem is found; false returns the problems only.
     type: bool
@@ -126,6 +156,12 @@ categories:
   description: For O(stage=rendered), each main file to the names of its categories (includes read).
   returned: always
   type: dict
+weak_mailboxes:
+  description: With O(voicemail), each mailbox outside the role's file whose PIN fails the PIN policy, as file:line and mailbox@context.
+  returned: always
+  type: list
+  elements: str
+  sample: ["voicemail.conf:561: mailbox 1234@other"]
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -134,12 +170,14 @@ from ansible_collections.pbxguard.hardening.plugins.module_utils._asterisk_confi
     Config,
     check_loaded,
     check_pjsip,
+    check_voicemail,
 )
 
 
 def rendered(module):
-    problems = []
+    problems, weak = [], []
     categories = {}
+    voicemail = module.params["voicemail"]
     for entry in module.params["files"]:
         config = Config(module.params["directory"], module.params["candidates"], module.params["blocks"],
                         module.params["marker"])
@@ -147,8 +185,12 @@ def rendered(module):
         problems.extend(config.problems)
         if entry.get("pjsip"):
             problems.extend(check_pjsip(config, module.params["extensions"]))
+        if voicemail and entry["main"] == "voicemail.conf":
+            found, weak = check_voicemail(config, voicemail["numbers"], voicemail["context"], voicemail["own"],
+                                          voicemail["disabled"], voicemail["pin_minimum"])
+            problems.extend(found)
         categories[entry["main"]] = sorted({category.name for category in config.categories})
-    return problems, categories
+    return problems, categories, weak
 
 
 def loaded(module):
@@ -158,7 +200,7 @@ def loaded(module):
         if rc != 0:
             module.fail_json(msg=f"asterisk -rx 'pjsip show {kind}' failed: {err or out}")
         shown[kind] = out
-    return check_loaded(shown, module.params["extensions"], module.params["transports"]), {}
+    return check_loaded(shown, module.params["extensions"], module.params["transports"]), {}, []
 
 
 def main():
@@ -175,6 +217,13 @@ def main():
             marker=dict(type="str", default="; {mark} pbxguard.hardening sip_extensions"),
             extensions=dict(type="list", elements="dict", default=[]),
             transports=dict(type="list", elements="str", default=[]),
+            voicemail=dict(type="dict", options=dict(
+                context=dict(type="str", required=True),
+                numbers=dict(type="list", elements="str", default=[]),
+                own=dict(type="str", required=True),
+                disabled=dict(type="list", elements="str", default=[]),
+                pin_minimum=dict(type="int", default=8),
+            )),
             fail_on_problems=dict(type="bool", default=True),
         ),
         supports_check_mode=True,
@@ -187,10 +236,10 @@ def main():
         if missing:
             module.fail_json(msg=f"extensions: an entry lacks {', '.join(missing)}")
     if module.params["stage"] == "rendered":
-        problems, categories = rendered(module)
+        problems, categories, weak = rendered(module)
     else:
-        problems, categories = loaded(module)
-    result = dict(changed=False, problems=problems, categories=categories)
+        problems, categories, weak = loaded(module)
+    result = dict(changed=False, problems=problems, categories=categories, weak_mailboxes=weak)
     if problems and module.params["fail_on_problems"]:
         module.fail_json(msg="Asterisk would not load what is expected:\n" + "\n".join(problems), **result)
     module.exit_json(**result)

@@ -157,6 +157,14 @@ def test_voicemail_boxes_with_generated_pins(plain):
     assert "minpassword=8" in text and "maxlogins=3" in text and "passwordlocation=spooldir" in text
 
 
+def test_the_sample_mailboxes_with_published_pins_are_disabled(plain):
+    users = asterisk(plain, "voicemail show users")
+    assert not re.search(r"(?m)^(default|other)\s+1234\s", users), users
+    text = plain.file("/etc/asterisk/voicemail.conf").content_string
+    assert "; 1234 => 4242,Example Mailbox,root@localhost ; disabled by pbxguard.hardening" in text
+    assert re.findall(r"(?m)^1234 =>", text) == []
+
+
 @pytest.mark.parametrize("family", ["ipv4", "ipv6"])
 def test_the_extension_registers_over_tls_with_the_roles_certificate(testbed, plain, phone, family):
     served = phone.run(f"python3 /usr/local/bin/tls_register.py --server {testbed.address('plain', family)}"

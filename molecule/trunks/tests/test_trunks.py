@@ -154,6 +154,15 @@ def test_an_iax2_call_from_another_address_is_refused(pbx, provider, rogue, test
     assert len(log_lines(pbx, "call on trunk peer for DID 5551001")) == accepted
 
 
+def test_an_unauthenticated_iax2_guest_call_is_refused(pbx, provider, testbed):
+    # Debian's stock iax.conf on the PBX has [guest] with no secret, context public (the demo).
+    refusal = f"IAX2 user ACL: Rejecting '{testbed.address('provider')}'"
+    before = len(log_lines(pbx, refusal))
+    asterisk(provider, f"channel originate IAX2/guest@{testbed.address('office')}/600 application Wait 1")
+    assert wait_for(lambda: len(log_lines(pbx, refusal)) == before + 1)
+    assert "guest" in asterisk(pbx, "iax2 show users")
+
+
 def test_files_with_secrets_are_private(pbx):
     for name in ("pbxguard_trunks_pjsip.conf", "pbxguard_trunks_iax.conf", "pbxguard_trunks_extensions.conf"):
         file = pbx.file(f"/etc/asterisk/{name}")

@@ -4,6 +4,7 @@ from ansible_collections.pbxguard.hardening.plugins.module_utils._asterisk_confi
     Config,
     check_loaded,
     check_pjsip,
+    check_voicemail,
     strip_comment,
     with_block,
 )
@@ -134,3 +135,47 @@ def test_what_asterisk_loaded():
     ]
     assert check_loaded({}, [EXTENSION], []) == [
         "Asterisk did not load endpoint 201", "Asterisk did not load auth 201-auth", "Asterisk did not load aor 201"]
+
+
+SAMPLE = "1234 => 4242,Example Mailbox,root@localhost"
+VOICEMAIL = f"""\
+[general]
+maxlogins=3
+[zonemessages]
+eastern=America/New_York|'vm-received' Q 'digits/at' IMp
+[default]
+{SAMPLE}
+2001 => 1111,Weak
+2002 => -5839204716,Strong and fixed
+[other]
+201 => 1234,Weak too
+[myaliases]
+1234@devices => 1234@default
+#include own.conf
+"""
+OWN = "[default](+)\n201 => 58392047,Extension 201\n"
+
+
+def voicemail(tmp_path, numbers, disabled=(SAMPLE,)):
+    parsed = config(tmp_path, {"voicemail.conf": VOICEMAIL, "own.conf": OWN}, main="voicemail.conf")
+    return check_voicemail(parsed, numbers, "default", "own.conf", disabled, 8)
+
+
+def test_mailboxes_outside_the_role_file_with_weak_pins_are_named_never_their_pins(tmp_path):
+    problems, weak = voicemail(tmp_path, ["201"])
+    assert problems == []
+    assert weak == ["voicemail.conf:7: mailbox 2001@default", "voicemail.conf:10: mailbox 201@other"]
+    assert not any("1111" in line or "1234 " in line for line in weak)
+
+
+def test_a_mailbox_before_the_role_file_would_keep_its_own_pin(tmp_path):
+    problems, _weak = voicemail(tmp_path, ["201", "2001"])
+    assert len(problems) == 1
+    assert problems[0].startswith("voicemail.conf:7: mailbox 2001@default is defined before the role's")
+    assert "sip_extensions_voicemail_context" in problems[0]
+
+
+def test_a_sample_mailbox_the_role_does_not_disable_counts_as_weak_or_shadowing(tmp_path):
+    assert voicemail(tmp_path, ["201"], disabled=())[1][0] == "voicemail.conf:6: mailbox 1234@default"
+    problems, _weak = voicemail(tmp_path, ["1234"], disabled=())
+    assert [line.split(" is ")[0] for line in problems] == ["voicemail.conf:6: mailbox 1234@default"]
