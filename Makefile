@@ -36,7 +36,7 @@ export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.cache/ansible/tmp
 PBXGUARD_RUN_ID ?= $(shell date +%H%M%S)$(shell od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
 export PBXGUARD_RUN_ID := $(PBXGUARD_RUN_ID)
 
-.PHONY: help setup host-packages images lint sanity unit integration package molecule test demo bench clean-testbed
+.PHONY: help setup host-packages host-limits images lint sanity unit integration package molecule test demo bench clean-testbed
 
 help:
 	@echo "make demo       harden a throwaway PBX in containers and watch an attack being stopped"
@@ -46,7 +46,17 @@ help:
 	@echo "make bench      measure guesses before a ban, seconds to ban, ruleset load times; print one table"
 	@echo "make lint | sanity | unit | integration | package | molecule [SCENARIO=name]"
 
-setup: host-packages $(VENV)/.installed $(COLLECTION_LINK)
+setup: host-packages host-limits $(VENV)/.installed $(COLLECTION_LINK)
+
+# Every systemd container, and every fail2ban jail in it, holds inotify instances, and rootful
+# containers share root's limit: Debian's 128 runs out with two scenarios of PBXs side by side
+# (fail2ban then fails to start with EMFILE). A kernel limit only; no network setting changes.
+INOTIFY_INSTANCES := 1024
+host-limits:
+	@if [ "$$(cat /proc/sys/fs/inotify/max_user_instances)" -lt $(INOTIFY_INSTANCES) ]; then \
+	  echo "raising fs.inotify.max_user_instances to $(INOTIFY_INSTANCES)"; \
+	  echo $(INOTIFY_INSTANCES) > /proc/sys/fs/inotify/max_user_instances; \
+	fi
 
 host-packages:
 	@missing=""; for p in $(HOST_PACKAGES); do \
