@@ -23,7 +23,7 @@ FAIL = "fail"
 UNKNOWN = "unknown"
 STATUSES = (FAIL, UNKNOWN, PASS)  # the report's order: failures first
 
-# The items of roles/audit/vars/checklist.yml that a machine checks, in the checklist's order.
+# The items of roles/audit/files/checklist.yml that a machine checks, in the checklist's order.
 ITEMS = (
     "updates-pending",
     "asterisk-supported",

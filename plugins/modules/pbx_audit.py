@@ -13,7 +13,7 @@ author: pbxguard developers (@pbxguard)
 description:
   - Reads the PBX - what Asterisk has loaded, the package lists, the backups, the firewall,
     fail2ban and systemd - and returns one result per machine-checkable item of the
-    collection's checklist (C(roles/audit/vars/checklist.yml)), each C(pass), C(fail) or
+    collection's checklist (C(roles/audit/files/checklist.yml)), each C(pass), C(fail) or
     C(unknown) with a sentence that says why.
   - Changes nothing on the host, in check mode or not. Secrets and PINs are audited on the
     host with the rules of P(pbxguard.hardening.secret_audit#filter); only the names of the
@@ -39,7 +39,7 @@ options:
   releases:
     description:
       - The Asterisk release data, C(date) (when it was written) and C(branches), each
-        C(branch) and C(security_fixes_until) (ISO dates) - C(roles/audit/vars/asterisk_releases.yml).
+        C(branch) and C(security_fixes_until) (ISO dates) - C(roles/audit/files/asterisk_releases.yml).
     type: dict
     required: true
   trunk_caps:

@@ -19,10 +19,14 @@ import difflib
 from collections.abc import Mapping
 
 from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site import (
+    audit,
+    backup,
+    call_review,
     extensions,
     fail2ban,
     firewall,
     networks,
+    patching,
     services,
     sip_extensions,
     sources,
@@ -35,7 +39,8 @@ from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site._context 
 SCHEMA_VERSION = 1
 
 # In dependency order: each topic may read the sections the ones before it wrote.
-TOPICS = (networks, trunks, vpn, services, sources, extensions, firewall, fail2ban, sip_extensions)
+TOPICS = (networks, trunks, vpn, services, sources, extensions, firewall, fail2ban, sip_extensions,
+          call_review, backup, patching, audit)
 
 # The facts the collection sets itself; an inventory must not set them.
 FACTS = ("pbx_site", "pbx_host")

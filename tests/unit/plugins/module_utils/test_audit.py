@@ -13,7 +13,7 @@ import yaml
 from ansible_collections.pbxguard.hardening.plugins.module_utils import _audit as audit
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
-ROLE_VARS = Path(__file__).resolve().parents[4] / "roles" / "audit" / "vars"
+ROLE_FILES = Path(__file__).resolve().parents[4] / "roles" / "audit" / "files"
 TODAY = datetime.date(2026, 12, 1)
 RELEASES = {"date": "2026-11-30", "branches": [
     {"branch": 18, "security_fixes_until": "2025-10-20"},
@@ -27,7 +27,7 @@ def fixture(name):
 
 
 def test_the_checklist_names_every_scored_item_and_the_person_items():
-    checklist = yaml.safe_load((ROLE_VARS / "checklist.yml").read_text(encoding="utf-8"))
+    checklist = yaml.safe_load((ROLE_FILES / "checklist.yml").read_text(encoding="utf-8"))
     machine = [item["id"] for item in checklist["items"] if item["who"] == "machine"]
     person = [item["id"] for item in checklist["items"] if item["who"] == "person"]
     assert tuple(machine) == audit.ITEMS
@@ -35,7 +35,7 @@ def test_the_checklist_names_every_scored_item_and_the_person_items():
 
 
 def test_the_shipped_release_data_has_its_date_and_a_supported_branch():
-    releases = yaml.safe_load((ROLE_VARS / "asterisk_releases.yml").read_text(encoding="utf-8"))
+    releases = yaml.safe_load((ROLE_FILES / "asterisk_releases.yml").read_text(encoding="utf-8"))
     assert datetime.date.fromisoformat(releases["date"]) <= datetime.date.today()
     assert audit.supported_branches(releases, datetime.date.fromisoformat(releases["date"]))
 

@@ -8,7 +8,7 @@ import yaml
 from ansible_collections.pbxguard.hardening.plugins.module_utils import _audit_report as report_lib
 from ansible_collections.pbxguard.hardening.plugins.module_utils._audit import ITEMS
 
-CHECKLIST = yaml.safe_load((Path(__file__).resolve().parents[4] / "roles" / "audit" / "vars" / "checklist.yml")
+CHECKLIST = yaml.safe_load((Path(__file__).resolve().parents[4] / "roles" / "audit" / "files" / "checklist.yml")
                            .read_text(encoding="utf-8"))
 
 
