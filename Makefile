@@ -8,19 +8,20 @@ SHELL := /bin/bash
 VENV := $(CURDIR)/.venv
 PYTHON ?= python3
 COLLECTION_LINK := .collections/ansible_collections/pbxguard/hardening
-IMAGES := debian12 asterisk22 attacker
+IMAGES := debian12 debian12-bare asterisk22 attacker
 # Molecule scenarios run two at a time (MOLECULE_JOBS), longest first so that both slots
 # finish close together; a scenario not named in SCENARIO_ORDER runs last.
-SCENARIO_ORDER := firewall sip_extensions audit fail2ban firewall_lockout smoke
+SCENARIO_ORDER := sip_extensions firewall openvpn trunks attack audit fresh fail2ban firewall_lockout smoke
 FOUND_SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 SCENARIOS := $(filter $(FOUND_SCENARIOS),$(SCENARIO_ORDER)) $(filter-out $(SCENARIO_ORDER),$(FOUND_SCENARIOS))
 SCENARIO ?= $(SCENARIOS)
 MOLECULE_JOBS ?= 2
 # Each run's full output, one file per step or scenario (an ignored folder).
 LOGS := $(CURDIR)/.cache/logs
-# What the tests need on the machine itself (podman with runc, image building, shellcheck
-# for sanity comes from PyPI; chromium opens the audit report in the audit scenario).
-HOST_PACKAGES := podman runc debootstrap uidmap slirp4netns fuse-overlayfs git make chromium
+# What the tests need on the machine itself (podman with runc, image building, the test apt
+# repository's index (dpkg-dev); shellcheck for sanity comes from PyPI; chromium opens the audit
+# report in the audit scenario).
+HOST_PACKAGES := podman runc debootstrap uidmap slirp4netns fuse-overlayfs git make dpkg-dev chromium
 
 # Every tracked shell script, found by its first line: no hand-kept list to forget one in.
 SHELL_SCRIPTS = $(shell git ls-files -z | xargs -0 awk 'FNR == 1 && /^\#!.*[\/ ](ba|da)?sh( |$$)/ {print FILENAME} {nextfile}')
@@ -43,7 +44,7 @@ help:
 	@echo "make test       set up everything and run lint, sanity, unit tests and every molecule scenario"
 	@echo "make setup      host packages, the virtualenv, the collection link"
 	@echo "make images     build the test images (only when their definition changed)"
-	@echo "make bench      measure ruleset load times and how many guesses reach Asterisk before a ban"
+	@echo "make bench      measure guesses before a ban, seconds to ban, ruleset load times; print one table"
 	@echo "make lint | sanity | unit | integration | package | molecule [SCENARIO=name]"
 
 setup: host-packages $(VENV)/.installed $(COLLECTION_LINK)
@@ -158,7 +159,7 @@ test:
 demo: setup images
 	demo/run
 
-# Figures for speed and scale claims come from here, never from a timed test.
+# Figures for speed and scale claims come from here, never from a timed test: each
+# measurement in bench/run.py, then one table of every figure with its command.
 bench: setup images
-	bench/firewall_bench.sh
-	python bench/fail2ban_bench.py
+	python bench/run.py

@@ -5,10 +5,12 @@ the PBX with the molecule scenario's prepare and converge playbooks (SIP open to
 role pbxguard.hardening.fail2ban with its defaults), then:
 
 1. Fast attackers (measured): SIPVicious svcrack at its default pace and as a flood (-t 0),
-   each without and with a per-source SIP rate limit like the firewall role's (5 packets a
-   minute, burst 5; emulated here with an nft meter). For each: the wrong passwords that
-   reached Asterisk ("Failed to authenticate" lines for the attacker) and the seconds from
-   the first failure (security log EventTV) to fail2ban's Ban line.
+   and a guesser disguised as a phone (tests/attacks.py: its User-Agent, crafted Call-ID
+   and From display name), each without and with a per-source SIP rate limit like the
+   firewall role's (5 packets a minute, burst 5; emulated here with an nft meter). For
+   each: the wrong passwords that reached Asterisk ("Failed to authenticate" lines for the
+   attacker) and the seconds from the first failure (security log EventTV) to fail2ban's
+   Ban line; and what that allows in 24 hours, a ban (and the recidive ban) waited out.
 2. Slow attackers (computed, then checked against fail2ban's own counting, its FailManager,
    fed the attacker's timestamps): guesses per 24 hours under maxretry, findtime, bantime
    and recidive, for the configured policy and for fail2ban's stock asterisk jail.
@@ -29,6 +31,10 @@ from datetime import datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "bench"))
+import attacks  # noqa: E402  (tests/ is not a package)
+import figures  # noqa: E402
 SCENARIO = REPO / "molecule/fail2ban"
 RUN = f"pbxguard-{os.environ.get('PBXGUARD_RUN_ID', 'dev')}-f2b-bench"
 NET = f"{RUN}-net"
@@ -110,27 +116,34 @@ def fresh_fail2ban():
     raise RuntimeError("fail2ban did not come back")
 
 
-def measure(label, svcrack_args, rate_limited, address=ATTACKER_IP):
+class Host:
+    """A container for tests/attacks.py."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def sh(self, command, check=True, stdin=None):
+        return on(self.name, command, check=check, stdin=stdin)
+
+
+def measure(label, attack, rate_limited, address=ATTACKER_IP):
     fresh_fail2ban()
     on(PBX, "nft delete table inet pbxguard-bench-ratelimit 2>/dev/null || true")
     if rate_limited:
         on(PBX, "nft -f -", stdin=RATE_LIMIT)
     time.sleep(1)
-    offsets = on(PBX, "wc -l < /var/log/asterisk/fail2ban.log; wc -l < /var/log/asterisk/security;"
-                      "wc -l < /var/log/fail2ban.log").split()
-    on(ATTACKER, f"systemd-run --collect --unit=bench-svcrack timeout 40 sipvicious_svcrack {svcrack_args} "
-                 f"-u 201 -r 100000-999999 {PBX_IP}")
+    offsets = on(PBX, "wc -l < /var/log/asterisk/security; wc -l < /var/log/fail2ban.log").split()
+    on(ATTACKER, f"systemd-run --collect --unit=bench-attack {attack}")
     deadline = time.time() + 40
     while time.time() < deadline and not banned(address):
         time.sleep(0.2)
     was_banned = banned(address)
     time.sleep(3)  # the guesses that were in flight when the ban landed still count
-    on(ATTACKER, "systemctl stop bench-svcrack 2>/dev/null || true", check=False)
-    failed = on(PBX, f"tail -n +{int(offsets[0]) + 1} /var/log/asterisk/fail2ban.log"
-                     f" | grep -c \"failed for '{address}:.*Failed to authenticate\" || true")
-    events = on(PBX, f"tail -n +{int(offsets[1]) + 1} /var/log/asterisk/security"
+    on(ATTACKER, "systemctl stop bench-attack 2>/dev/null || true", check=False)
+    failed = attacks.failures(Host(PBX), address)  # fresh_fail2ban emptied the jail's log
+    events = on(PBX, f"tail -n +{int(offsets[0]) + 1} /var/log/asterisk/security"
                      f" | grep ChallengeResponseFailed | grep -m1 'IPV4/UDP/{address}/' || true")
-    bans = on(PBX, f"tail -n +{int(offsets[2]) + 1} /var/log/fail2ban.log"
+    bans = on(PBX, f"tail -n +{int(offsets[1]) + 1} /var/log/fail2ban.log"
                    f" | grep -m1 '\\[pbxguard-asterisk\\] Ban {address}' || true")
     seconds = None
     first = re.search(r'EventTV="([^"]+)"', events)
@@ -142,6 +155,23 @@ def measure(label, svcrack_args, rate_limited, address=ATTACKER_IP):
     return {"attack": label, "attacker": address, "rate limit": "5/min" if rate_limited else "none",
             "banned": "yes" if was_banned else "NO", "guesses reached Asterisk": int(failed),
             "seconds to ban": f"{seconds:.2f}" if seconds is not None else "-"}
+
+
+# The fast attackers: label and the command the attacker container runs (40 s at most).
+ATTACKS = [
+    ("svcrack, default pace", attacks.svcrack(PBX_IP, 40)),
+    ("svcrack, flood (-t 0)", attacks.svcrack(PBX_IP, 40, extra="-t 0")),
+    ("guesser disguised as a phone", f"timeout 40 {attacks.disguised_guesser(PBX_IP, count=400, interval=0.05)}"),
+]
+
+
+def per_day(p, row):
+    """Guesses in 24 hours for an attacker who lands row's guesses, is banned, waits the ban
+    out and starts again (recidive only lowers this)."""
+    if row["banned"] != "yes" or row["seconds to ban"] == "-":
+        return "no ban"
+    to_ban = float(row["seconds to ban"])
+    return row["guesses reached Asterisk"] * (1 + int(max(0.0, 86400 - to_ban) // (to_ban + p["bantime"])))
 
 
 # Runs inside the PBX container: fail2ban's own FailManager counts the slow attacker.
@@ -223,10 +253,7 @@ def main():
     try:
         setup()
         p = policy()
-        fast = [measure("svcrack, default pace", "", False),
-                measure("svcrack, flood (-t 0)", "-t 0", False),
-                measure("svcrack, default pace", "", True),
-                measure("svcrack, flood (-t 0)", "-t 0", True)]
+        fast = [measure(label, command, limited) for label, command in ATTACKS for limited in (False, True)]
         stock = {"maxretry": 10, "findtime": 600, "bantime": 600, "r_maxretry": 0, "r_findtime": 0, "r_bantime": 0}
         on(PBX, "cat > /tmp/pbxguard-simulation.py", stdin=SIMULATION)
         simulated = json.loads(on(PBX, "python3 /tmp/pbxguard-simulation.py",
@@ -238,13 +265,24 @@ def main():
           f"bantime {p['bantime']} s; recidive {p['r_maxretry']} bans in {p['r_findtime']} s -> "
           f"{p['r_bantime']} s\n")
     print("Fast attackers (measured, SIP open to the world, one extension, wrong passwords):")
+    for row in fast:
+        row["guesses per 24 h"] = per_day(p, row)
     headers = list(fast[0])
     table([[row[h] for h in headers] for row in fast], headers)
+    for label, command in ATTACKS:
+        for row in (r for r in fast if r["attack"] == label):
+            limit = "per-source limit 5/min" if row["rate limit"] != "none" else "no SIP limit"
+            where = f"{command}   (bench/fail2ban_bench.py, {limit})"
+            figures.record(f"{label}, {limit}: guesses before the ban", row["guesses reached Asterisk"], where)
+            figures.record(f"{label}, {limit}: guesses per 24 h", row["guesses per 24 h"], where)
+            figures.record(f"{label}, {limit}: seconds to ban", row["seconds to ban"], where)
     print("\nSlow attackers (guesses per 24 h; computed, and counted by fail2ban's FailManager over 60 days):")
     rows = []
     for name, label, gap, most, daily in simulated:
         policy_of = p if name == "pbxguard" else stock
         rows.append([name, label, f"{gap} s", computed(policy_of, gap), most, daily])
+        figures.record(f"slow guesser, {label} ({gap} s apart), {name} jail: guesses per 24 h", most,
+                       "bench/fail2ban_bench.py: fail2ban's FailManager fed the guesser's times, 60 days")
     table(rows, ["policy", "attacker", "gap", "computed, first 24 h", "fail2ban: most in 24 h",
                  "fail2ban: average a day"])
     return 0

@@ -5,6 +5,7 @@
 # the ruleset is loaded again a few times to time the load alone. Prints a small table.
 # Needs: podman, image localhost/pbxguard/debian12, the project's virtualenv on PATH and
 # ANSIBLE_COLLECTIONS_PATH (the Makefile sets both), CONTAINERS_CONF for this machine.
+# Under bench/run.py, the figures also go into its table (bench/figures.py).
 set -euo pipefail
 
 container="pbxguard-${PBXGUARD_RUN_ID:-bench}-fw-bench-$$"
@@ -39,6 +40,8 @@ site_vars() {
   done
 }
 
+# A longer rollback window (firewall_rollback_timeout) than the role's default: on a loaded
+# machine the reconnect after loading 5,000 networks took over 30 s, and the role rolled back.
 cat >"$work/play.yml" <<'PLAY'
 - name: Bench the firewall role
   hosts: all
@@ -71,18 +74,27 @@ load_ms() {  # best of $repeats loads of the confirmed ruleset, in milliseconds
              t=\$(( (e - s) / 1000000 )); [ \$t -lt \$best ] && best=\$t; done; echo \$best"
 }
 
+figure() {  # FIGURE VALUE COMMAND: one row of the bench/run.py table
+  [ -z "${PBXGUARD_BENCH_FIGURES:-}" ] || printf '%s\t%s\t%s\n' "$@" >>"$PBXGUARD_BENCH_FIGURES"
+}
+
 rows=()
 for backend in nftables iptables; do
   for n in "${sizes[@]}"; do
     site_vars "$n" >"$work/site.yml"
     start=$(date +%s)
     ansible-playbook -i "$container," -c containers.podman.podman "$work/play.yml" \
-      -e @"$work/site.yml" -e firewall_backend="$backend" >"$work/run.log" 2>&1 \
+      -e @"$work/site.yml" -e firewall_backend="$backend" -e firewall_rollback_timeout=120 >"$work/run.log" 2>&1 \
       || { tail -30 "$work/run.log" >&2; exit 1; }
     run_s=$(($(date +%s) - start))
     [ "$(exec_in 'pbxguard-firewall status')" = in-sync ] || { echo "bench: $backend/$n not in sync" >&2; exit 1; }
-    rows+=("$(printf '%-9s %9s %7s %9s %8s %9s' "$backend" "$n" "$(rule_count "$backend")" \
-      "$(element_count "$backend")" "$(load_ms)" "$run_s")")
+    rules=$(rule_count "$backend") load=$(load_ms)
+    rows+=("$(printf '%-9s %9s %7s %9s %8s %9s' "$backend" "$n" "$rules" \
+      "$(element_count "$backend")" "$load" "$run_s")")
+    figure "$backend ruleset, $n admitted networks: rules" "$rules" \
+      "bench/firewall_bench.sh: $( [ "$backend" = nftables ] && echo 'nft list table inet pbxguard' || echo 'iptables -S; ip6tables -S') after the firewall role"
+    figure "$backend ruleset, $n admitted networks: load time (ms, best of $repeats)" "$load" \
+      "bench/firewall_bench.sh: pbxguard-firewall load /etc/pbxguard/firewall/active"
   done
 done
 

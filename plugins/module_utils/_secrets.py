@@ -22,15 +22,13 @@ promise; it is meant to reject weak values, not to rank strong ones.
 from __future__ import annotations
 
 import math
-import re
 import secrets
 import string
 
+from ansible_collections.pbxguard.hardening.plugins.module_utils._pin_policy import pin_problems
 from ansible_collections.pbxguard.hardening.plugins.module_utils._secret_words import COMMON_WORDS
 
 SIP_MIN_BITS = 128
-PIN_MIN_LENGTH = {"pin": 8, "disa": 12}
-PIN_LABEL = {"pin": "a voicemail PIN", "disa": "a DISA PIN"}
 KINDS = ("sip", "pin", "disa")
 
 # SIP secrets avoid punctuation: it breaks quoting in pjsip.conf and in phone provisioning.
@@ -155,68 +153,6 @@ def _sip_problems(secret, bits):
     return problems
 
 
-def _sequences(pin):
-    """Ascending or descending runs of three digits or more: "12345" gives ["12345"]."""
-    found = []
-    start = 0
-    while start < len(pin) - 2:
-        step = int(pin[start + 1]) - int(pin[start])
-        end = start + 1
-        while step in (1, -1) and end + 1 < len(pin) and int(pin[end + 1]) - int(pin[end]) == step:
-            end += 1
-        if end - start >= 2:
-            found.append(pin[start:end + 1])
-            start = end
-        else:
-            start += 1
-    return found
-
-
-def _is_date(digits):
-    """DDMMYY, MMDDYY or YYMMDD."""
-    first, second, third = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
-    day_month = 1 <= first <= 31 and 1 <= second <= 12
-    month_day = 1 <= first <= 12 and 1 <= second <= 31
-    year_month_day = 1 <= second <= 12 and 1 <= third <= 31
-    return day_month or month_day or year_month_day
-
-
-def _dates_and_years(pin):
-    """Years (1930-2039) and dates at the start or the end of a PIN, where people put them.
-
-    Inside a long PIN they would cost a guesser little, and a rule against them
-    anywhere would reject most random PINs. Like every problem, these describe
-    the pattern and never quote the PIN, which may end up in logs.
-    """
-    found = []
-    for where, year, date in (("starts", pin[:4], pin[:6]), ("ends", pin[-4:], pin[-6:])):
-        if len(year) == 4 and 1930 <= int(year) <= 2039:
-            found.append(f"{where} with a year")
-        if len(date) == 6 and _is_date(date):
-            found.append(f"{where} with a date (DDMMYY, MMDDYY or YYMMDD)")
-    return found
-
-
-def _pin_problems(pin, kind):
-    problems = []
-    minimum = PIN_MIN_LENGTH[kind]
-    if len(pin) < minimum:
-        problems.append(f"is {len(pin)} long, {PIN_LABEL[kind]} needs at least {minimum} digits")
-    if not pin.isdigit() or not pin.isascii():
-        problems.append("must contain digits only")
-        return problems
-    for run in re.findall(r"((\d)\2{2,})", pin):
-        problems.append(f"repeats one digit {len(run[0])} times in a row")
-    for sequence in _sequences(pin):
-        direction = "an ascending" if sequence[1] > sequence[0] else "a descending"
-        problems.append(f"has {direction} sequence of {len(sequence)} digits")
-    for block in re.findall(r"(?=(\d{2,4})\1)", pin):
-        if len(set(block)) > 1:
-            problems.append(f"repeats a block of {len(block)} digits")
-    problems.extend(_dates_and_years(pin))
-    return problems
-
-
 def audit_secret(secret, kind, extension=None, exclude=()):
     """Return {ok, bits, problems} for a SIP secret (kind "sip") or a PIN ("pin", "disa").
 
@@ -242,7 +178,7 @@ def audit_secret(secret, kind, extension=None, exclude=()):
     elif kind == "sip":
         problems = _sip_problems(secret, bits)
     else:
-        problems = _pin_problems(secret, kind)
+        problems = pin_problems(secret, kind)
     if extension is not None and str(extension) in secret:
         problems.append(f"contains the extension number {extension}")
     for value in exclude:

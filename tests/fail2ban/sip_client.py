@@ -5,9 +5,13 @@ Standard library only, so it runs in any test container:
       REGISTER with digest authentication; prints the final status code, exits 0 on 200.
   python3 sip_client.py options --server 10.0.0.1 --user trunk
       One OPTIONS (a trunk's qualify); prints the status code, exits 0 on any answer.
+      With --headers, prints the whole answer instead (what a scanner learns).
   python3 sip_client.py invite --server 10.0.0.1 --user anonymous --to 0044123456789
       One INVITE from user to the number, without authentication; prints the final status
       code (provisional answers such as 100 Trying are skipped), exits 0 on a 2xx.
+  python3 sip_client.py call --server 10.0.0.1 --user 201 --password secret --to 600
+      A phone's call: INVITE with an audio offer, answering a 401 with digest authentication,
+      ACK, then BYE once answered; prints the final status of the INVITE, exits 0 on a 2xx.
   python3 sip_client.py flow --server 10.0.0.1 --user 201 --interval 0.2 --log /tmp/flow.log
       Keeps ONE UDP socket (one conntrack flow) and sends an unauthenticated REGISTER every
       interval until killed; writes "<unix time> <status or timeout>" per request to the log.
@@ -29,28 +33,31 @@ import time
 
 
 def _request(server, port, local, user, call_id, cseq, authorization=None, method="REGISTER",
-             display=None, from_user=None, user_agent="pbxguard-test-phone", to=None):
+             display=None, from_user=None, user_agent="pbxguard-test-phone", to=None, to_header=None,
+             body="", cseq_method=None, branch=None):
     host = local[0]
     family_host = f"[{host}]" if ":" in host else host
     server_host = f"[{server}]" if ":" in server else server
-    branch = "z9hG4bK" + "%016x" % random.getrandbits(64)
+    branch = branch or "z9hG4bK" + "%016x" % random.getrandbits(64)
     target = f"sip:{to}@{server_host}:{port}" if to else f"sip:{server_host}:{port}"
     lines = [
         f"{method} {target} SIP/2.0",
         f"Via: SIP/2.0/UDP {family_host}:{local[1]};branch={branch};rport",
         "Max-Forwards: 70",
         f"From: {_display(display)}<sip:{from_user or user}@{server_host}>;tag=pbxguard{hashlib.md5(call_id.encode()).hexdigest()[:8]}",
-        f"To: <sip:{to or user}@{server_host}>",
+        to_header or f"To: <sip:{to or user}@{server_host}>",
         f"Call-ID: {call_id}",
-        f"CSeq: {cseq} {method}",
+        f"CSeq: {cseq} {cseq_method or method}",
         f"Contact: <sip:{user}@{family_host}:{local[1]}>",
         "Expires: 60",
         f"User-Agent: {user_agent}",
     ]
     if authorization:
         lines.append(f"Authorization: {authorization}")
-    lines.append("Content-Length: 0")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+    if body:
+        lines.append("Content-Type: application/sdp")
+    lines.append(f"Content-Length: {len(body.encode())}")
+    return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
 
 
 def _display(name):
@@ -65,12 +72,12 @@ def _status(data):
     return int(match.group(1)) if match else 0
 
 
-def _digest(data, user, password, uri, response_override=None):
+def _digest(data, user, password, uri, response_override=None, method="REGISTER"):
     header = re.search(rb"WWW-Authenticate: Digest (.*?)\r\n", data, re.IGNORECASE)
     params = dict(re.findall(r'(\w+)="?([^",]*)"?', header.group(1).decode()))
     realm, nonce = params["realm"], params["nonce"]
     ha1 = hashlib.md5(f"{user}:{realm}:{password}".encode()).hexdigest()
-    ha2 = hashlib.md5(f"REGISTER:{uri}".encode()).hexdigest()
+    ha2 = hashlib.md5(f"{method}:{uri}".encode()).hexdigest()
     extra = ""
     if "qop" in params:
         nc, cnonce = "00000001", "%08x" % random.getrandbits(32)
@@ -123,9 +130,13 @@ def register(args):
 
 def options(args):
     sock, local, call_id = _dialog(args)
-    status = _status(_exchange(sock, _request(args.server, args.port, local, args.user, call_id, 1,
-                                              method="OPTIONS")))
-    print(status if status else "timeout")
+    reply = _exchange(sock, _request(args.server, args.port, local, args.user, call_id, 1, method="OPTIONS",
+                                     user_agent=args.user_agent))
+    status = _status(reply)
+    if args.headers:
+        print(reply.decode(errors="replace") if reply else "timeout")
+    else:
+        print(status if status else "timeout")
     return 0 if status else 1
 
 
@@ -143,6 +154,59 @@ def invite(args):
             break
     print(status if status >= 200 else "timeout")
     return 0 if 200 <= status < 300 else 1
+
+
+def _final(sock, cseq):
+    """The final answer to request cseq (provisional answers and retransmitted answers to
+    earlier requests skipped), or b"" after a timeout."""
+    while True:
+        try:
+            data = sock.recv(65535)
+        except OSError:
+            return b""
+        if data.startswith(b"SIP/2.0 ") and _status(data) >= 200 and re.search(rb"(?im)^CSeq:\s*%d " % cseq, data):
+            return data
+
+
+def _header(data, name):
+    match = re.search(rb"(?im)^" + name.encode() + rb":[^\r\n]*", data)
+    return match.group(0).decode(errors="replace") if match else None
+
+
+def call(args):
+    """INVITE (with an audio offer), the 401 round, ACK; BYE after an answer."""
+    sock, local, call_id = _dialog(args)
+    server_host = f"[{args.server}]" if ":" in args.server else args.server
+    uri = f"sip:{args.to}@{server_host}:{args.port}"
+    family = "IP6" if ":" in local[0] else "IP4"
+    sdp = (f"v=0\r\no=- 1 1 IN {family} {local[0]}\r\ns=call\r\nc=IN {family} {local[0]}\r\nt=0 0\r\n"
+           f"m=audio {local[1] + 2} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+    branch = "z9hG4bK" + "%016x" % random.getrandbits(64)
+    common = {"method": "INVITE", "to": args.to, "body": sdp}
+    sock.send(_request(args.server, args.port, local, args.user, call_id, 1, branch=branch, **common))
+    reply, cseq = _final(sock, 1), 1
+    if _status(reply) in (401, 407):
+        _ack(sock, args, local, call_id, cseq, reply, branch)
+        auth = _digest(reply, args.user, args.password, uri, method="INVITE")
+        cseq, branch = 2, "z9hG4bK" + "%016x" % random.getrandbits(64)
+        sock.send(_request(args.server, args.port, local, args.user, call_id, cseq, auth, branch=branch, **common))
+        reply = _final(sock, cseq)
+    status = _status(reply)
+    if 200 <= status < 300:
+        _ack(sock, args, local, call_id, cseq, reply)  # a 2xx's ACK is a new transaction
+        sock.send(_request(args.server, args.port, local, args.user, call_id, cseq + 1, method="BYE", to=args.to,
+                           to_header=_header(reply, "To")))
+        _final(sock, cseq + 1)
+    elif status:
+        _ack(sock, args, local, call_id, cseq, reply, branch)
+    print(status if status else "timeout")
+    return 0 if 200 <= status < 300 else 1
+
+
+def _ack(sock, args, local, call_id, cseq, reply, branch=None):
+    """ACK a final answer: within the INVITE's transaction (its branch) unless it was a 2xx."""
+    sock.send(_request(args.server, args.port, local, args.user, call_id, cseq, method="ACK", to=args.to,
+                       to_header=_header(reply, "To"), branch=branch))
 
 
 def flow(args):
@@ -188,7 +252,7 @@ def guess(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for name in ("register", "options", "invite", "flow", "guess"):
+    for name in ("register", "options", "invite", "call", "flow", "guess"):
         cmd = sub.add_parser(name)
         cmd.add_argument("--server", required=True)
         cmd.add_argument("--port", type=int, default=5060)
@@ -196,6 +260,11 @@ def main():
     sub.choices["register"].add_argument("--password", required=True)
     sub.choices["register"].add_argument("--timeout", type=float, default=2.0)
     sub.choices["options"].add_argument("--timeout", type=float, default=2.0)
+    sub.choices["options"].add_argument("--headers", action="store_true")
+    sub.choices["options"].add_argument("--user-agent", default="pbxguard-test-phone")
+    sub.choices["call"].add_argument("--password", required=True)
+    sub.choices["call"].add_argument("--to", required=True)
+    sub.choices["call"].add_argument("--timeout", type=float, default=5.0)
     sub.choices["invite"].add_argument("--to", required=True)
     sub.choices["invite"].add_argument("--timeout", type=float, default=2.0)
     sub.choices["flow"].add_argument("--interval", type=float, default=0.2)
@@ -210,7 +279,8 @@ def main():
     crafted.add_argument("--interval", type=float, default=0.05)
     crafted.add_argument("--timeout", type=float, default=2.0)
     args = parser.parse_args()
-    return {"register": register, "options": options, "invite": invite, "flow": flow, "guess": guess}[args.command](args)
+    commands = {"register": register, "options": options, "invite": invite, "call": call, "flow": flow, "guess": guess}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

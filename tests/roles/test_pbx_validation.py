@@ -55,7 +55,8 @@ def test_a_bad_description_stops_the_play_with_every_problem(run_pbx_role):
     assert run.error.splitlines() == [
         "The site description has 4 problems:",
         "pbx_lan_networks[0]: '10.1.0.5/24' has host bits set; did you mean '10.1.0.0/24'?",
-        "pbx_trunks[0].max_channel: unknown key; pbx_trunks[0] takes name, addresses, protocol, max_channels",
+        "pbx_trunks[0].max_channel: unknown key; pbx_trunks[0] takes name, addresses, protocol, max_channels, host,"
+        " port, username, registration, provider_max_channels, dids",
         "pbx_sip_open_to_world: text 'maybe' is not a boolean; write true or false",
         "fail2ban_maxretry: 0 is below the minimum of 1;"
         " with 0 fail2ban bans on nothing or on every line (3 and 2 are the defaults)",

@@ -83,7 +83,7 @@ def test_asterisk_loaded_exactly_the_expected_objects(plain):
     assert aors == {"201": "1", "202": "2", "itsp": "0"}
     assert re.findall(r"(?m)^\s*Auth:\s+([^\s/<]+)", asterisk(plain, "pjsip show auths")) == ["201-auth", "202-auth"]
     transports = re.findall(r"(?m)^Transport:\s+([^\s<]+)", asterisk(plain, "pjsip show transports"))
-    assert sorted(transports) == ["pbxguard-tcp", "pbxguard-tcp6", "pbxguard-udp", "pbxguard-udp6"]
+    assert sorted(transports) == ["pbxguard-tcp", "pbxguard-tcp6", "pbxguard-tls", "pbxguard-tls6", "pbxguard-udp", "pbxguard-udp6"]
 
 
 @pytest.mark.parametrize("pbx", ["plain", "freepbx"])
@@ -155,6 +155,35 @@ def test_voicemail_boxes_with_generated_pins(plain):
     assert all(re.fullmatch(r"[0-9]{8}", pins[f"vm_{n}"]) for n in ("201", "202"))
     assert f"201 => {pins['vm_201']}," in text
     assert "minpassword=8" in text and "maxlogins=3" in text and "passwordlocation=spooldir" in text
+
+
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+def test_the_extension_registers_over_tls_with_the_roles_certificate(testbed, plain, phone, family):
+    served = phone.run(f"python3 /usr/local/bin/tls_register.py --server {testbed.address('plain', family)}"
+                       f" --user 201 --password {stored(plain)['sip_201']}").stdout.split()
+    on_disk = plain.check_output(
+        "python3 -c 'import hashlib, sys; from cryptography import x509;"
+        " from cryptography.hazmat.primitives.serialization import Encoding;"
+        " cert = x509.load_pem_x509_certificate(open(sys.argv[1], \"rb\").read());"
+        " print(hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest(), cert.subject.rfc4514_string())'"
+        " /etc/asterisk/pbxguard-tls/sip.crt").split()
+    assert served[0] in ("TLSv1.2", "TLSv1.3") and served[2] == "200", served
+    assert served[1] == on_disk[0] and on_disk[1] == "CN=plain"
+
+
+def test_the_tls_key_is_private(plain):
+    key = plain.file("/etc/asterisk/pbxguard-tls/sip.key")
+    assert (key.user, key.group, key.mode) == ("root", "asterisk", 0o640)
+    assert plain.file("/etc/asterisk/pbxguard-tls").mode == 0o750
+
+
+@pytest.mark.parametrize(("pin", "verdict"), [("11112222", "INVALID"), ("80201574", "INVALID"), ("63925087", "VALID")])
+def test_pins_users_set_are_judged_by_the_policy(plain, pin, verdict):
+    text = plain.file("/etc/asterisk/pbxguard_voicemail.conf").content_string
+    command = re.search(r"(?m)^externpasscheck=(.+)$", text).group(1)
+    # As Asterisk runs it: as its own user, with mailbox, context, old and new PIN appended.
+    out = plain.check_output(f"runuser -u asterisk -- {command} 201 default 80574913 {pin}")
+    assert out.split(":")[0] == verdict
 
 
 def test_files_with_secrets_are_private(plain):

@@ -26,11 +26,13 @@ from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site import (
     fail2ban,
     firewall,
     networks,
+    openvpn,
     patching,
     services,
     sip_extensions,
     sources,
     trunks,
+    trunks_role,
     vpn,
 )
 from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site import _types
@@ -39,8 +41,8 @@ from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site._context 
 SCHEMA_VERSION = 1
 
 # In dependency order: each topic may read the sections the ones before it wrote.
-TOPICS = (networks, trunks, vpn, services, sources, extensions, firewall, fail2ban, sip_extensions,
-          call_review, backup, patching, audit)
+TOPICS = (networks, trunks, vpn, services, sources, extensions, openvpn, firewall, fail2ban, sip_extensions,
+          trunks_role, call_review, backup, patching, audit)
 
 # The facts the collection sets itself; an inventory must not set them.
 FACTS = ("pbx_site", "pbx_host")

@@ -74,26 +74,29 @@ def jail_ports(plan, banaction):
     return {name: {"port": ",".join(jail["ports"]), "protocol": ",".join(jail["protocols"])} for name, jail in jails.items()}
 
 
-def host_blockers(settings, host):
-    """What stops the role on this host; checked when the role runs (the host may lack Asterisk)."""
-    if not host:
-        return []
-    blockers = []
-    if settings["log_backend"] == "pyinotify" and not host.get("pyinotify"):
-        blockers.append(
-            "fail2ban_log_backend is pyinotify but python3-pyinotify is not installed on this host:"
-            " install it, or set fail2ban_log_backend to auto."
-        )
-    asterisk_jails = settings["asterisk_enabled"] or settings["iax2_enabled"] or settings["ami_enabled"]
-    if asterisk_jails and not host.get("asterisk", {}).get("installed"):
-        blockers.append(
-            "/etc/asterisk/logger.conf is missing: install Asterisk first, or set fail2ban_asterisk_enabled,"
-            " fail2ban_iax2_enabled and fail2ban_ami_enabled to false."
-        )
-    return blockers
+def asterisk_missing(host):
+    """Whether the host facts say Asterisk is not installed (no facts: not known, so not missing)."""
+    return (host.get("asterisk") or {}).get("installed") is False
 
 
-def view(site, s, host):
+def stock_sshd(jails, sshd_journal):
+    """What becomes of Debian's own sshd jail (enabled in jail.d/defaults-debian.conf, reading
+    /var/log/auth.log): off where the collection's sshd jail replaces it, on the journal where
+    sshd logs nowhere else (a jail without its log stops fail2ban), else as Debian left it."""
+    if "sshd" in jails:
+        return "disabled"
+    return "journal" if sshd_journal else "unchanged"
+
+
+def packages(banaction, log_backend, sshd_journal):
+    """What the role installs: fail2ban, conntrack and the bans' firewall, pyinotify for the
+    pyinotify backend, python3-systemd where an sshd jail reads the journal."""
+    extra = (["python3-pyinotify"] if log_backend == "pyinotify" else []) + (["python3-systemd"] if sshd_journal else [])
+    return PACKAGES[banaction] + extra
+
+
+def view(ctx, s):
+    site, host = ctx.site, ctx.host
     plan = site["port_plan"]
     trusted = site["sources"]["trusted"]
     ignoreip = []
@@ -101,27 +104,35 @@ def view(site, s, host):
         if entry not in ignoreip:
             ignoreip.append(entry)
     ports = jail_ports(plan, s["banaction"])
+    # A host that is not a PBX yet (Asterisk not installed) still gets its SSH and recidive
+    # jails; the Asterisk jails follow on the first run after Asterisk is installed.
+    no_asterisk = asterisk_missing(host)
+    if no_asterisk and (s["asterisk_enabled"] or s["iax2_enabled"] or s["ami_enabled"]):
+        ctx.warnings.append(
+            "Asterisk is not installed on this host (/etc/asterisk/logger.conf is missing): fail2ban's SIP,"
+            " IAX2 and AMI jails are left out. Run the playbook again once Asterisk or FreePBX is installed."
+        )
     enabled = {
-        "asterisk": s["asterisk_enabled"],
-        "iax2": s["iax2_enabled"],
-        "ami": s["ami_enabled"],
+        "asterisk": s["asterisk_enabled"] and not no_asterisk,
+        "iax2": s["iax2_enabled"] and not no_asterisk,
+        "ami": s["ami_enabled"] and not no_asterisk,
         "sshd": s["sshd_enabled"],
         "web": s["web_enabled"] and bool(host.get("web")),
     }
+    jails = {name: ports[name] for name, on in enabled.items() if on and name in ports}
     sshd_journal = bool(host.get("sshd_journal"))
-    log_backend = s["log_backend"]
-    if log_backend == "auto":
-        log_backend = "pyinotify" if host.get("pyinotify") else "polling"
+    # auto: pyinotify, which the role installs (it bans sooner than polling).
+    log_backend = "polling" if s["log_backend"] == "polling" else "pyinotify"
     return {
-        "jails": {name: ports[name] for name, on in enabled.items() if on and name in ports},
+        "jails": jails,
         "ignoreip": ignoreip,
         "log_backend": log_backend,
         "mode": "aggressive" if s["asterisk_ban_auth_errors"] else "normal",
         "dbpurgeage": max(s["bantime"], s["recidive_bantime"] if s["recidive_enabled"] else 0),
         "web": host.get("web") or "",
         "sshd_journal": sshd_journal,
-        "packages": PACKAGES[s["banaction"]] + (["python3-systemd"] if s["sshd_enabled"] and sshd_journal else []),
-        "blockers": host_blockers(s, host),
+        "stock_sshd": stock_sshd(jails, sshd_journal),
+        "packages": packages(s["banaction"], log_backend, sshd_journal),
     }
 
 
@@ -130,4 +141,4 @@ def read(ctx):
     if ctx.problems:
         ctx.site["fail2ban"] = settings
         return
-    ctx.site["fail2ban"] = settings | view(ctx.site, settings, ctx.host)
+    ctx.site["fail2ban"] = settings | view(ctx, settings)

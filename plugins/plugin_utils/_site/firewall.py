@@ -13,6 +13,8 @@ from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site.services 
 BACKENDS = ("nftables", "iptables")
 BACKEND_FILES = {"nftables": ["pbxguard.nft"], "iptables": ["ipsets", "rules.v4", "rules.v6"]}
 SCANNER_FILES = ["scanner.v4", "scanner.v6"]
+# What the role installs for each backend (ip6tables comes with iptables).
+BACKEND_PACKAGES = {"nftables": ["nftables"], "iptables": ["iptables", "ipset"]}
 # The allow-lists, in the order the rulesets define them.
 SET_SOURCES = ("sip", "iax2", "admin")
 CONFIG_DIR = re.compile(r"^/[A-Za-z0-9_./-]+$")
@@ -92,6 +94,7 @@ def ruleset(site, settings):
             "ports": world_ports,
             "plain_ports": plain_ports,
         },
+        "packages": BACKEND_PACKAGES.get(backend, []),
         "files": files,
         "stale_files": [name for name in every_file if name not in files],
     }

@@ -30,6 +30,10 @@ DENY_ALL = ["0.0.0.0/0.0.0.0", "::/0"]
 # pbx_secret's limits for a generated SIP secret and a voicemail PIN.
 SECRET_LENGTH = (24, 128)
 PIN_LENGTH = (8, 32)
+# Where the role makes a self-signed certificate when the inventory names none.
+GENERATED_TLS = {"certificate": "/etc/asterisk/pbxguard-tls/sip.crt", "private_key": "/etc/asterisk/pbxguard-tls/sip.key"}
+# TLS 1.2 is the oldest version without known protocol breaks that desk phones speak.
+TLS_METHOD = "tlsv1_2"
 FILES = {
     "asterisk": {
         "pjsip": {"main": "pjsip.conf", "own": "pbxguard_pjsip.conf"},
@@ -147,6 +151,8 @@ def read_settings(ctx):
                                        hint=" (wrong PINs before VoiceMailMain hangs up)"),
         "ami": ctx.str("sip_extensions_ami", choices=SERVICES),
         "http": ctx.str("sip_extensions_http", choices=SERVICES),
+        "tls_certificate": ctx.str("sip_extensions_tls_certificate"),
+        "tls_private_key": ctx.str("sip_extensions_tls_private_key"),
     }
     for name in ("context", "voicemail_context"):
         value = settings[name]
@@ -164,10 +170,23 @@ def read_settings(ctx):
     if agent is not None and (not PRINTABLE.match(agent.replace(" ", "x")) or REVEALING.search(agent)):
         problems.add("sip_extensions_user_agent", f"{agent!r} names a product or a version (or holds odd characters);"
                      " a scanner picks its exploits from it: say something plain, such as PBX")
-    store = settings["secret_store"]
-    if store is not None and (not PATH.match(store) or "/../" in f"{store}/"):
-        problems.add("sip_extensions_secret_store", f"{store!r} must be an absolute path without '..'")
+    for name in ("secret_store", "tls_certificate", "tls_private_key"):
+        path = settings[name]
+        if path and (not PATH.match(path) or "/../" in f"{path}/"):
+            problems.add(f"sip_extensions_{name}", f"{path!r} must be an absolute path without '..'")
+            settings[name] = None
+    if bool(settings["tls_certificate"]) != bool(settings["tls_private_key"]):
+        given, missing = ("tls_certificate", "tls_private_key") if settings["tls_certificate"] else ("tls_private_key", "tls_certificate")
+        problems.add(f"sip_extensions_{missing}", f"is empty but sip_extensions_{given} is set; give both"
+                     " (the host's certificate and its key) or neither (the role makes a self-signed one)")
     return settings
+
+
+def tls_files(settings):
+    """The certificate and key of the TLS transport: the inventory's, or the role's own."""
+    if settings["tls_certificate"]:
+        return {"certificate": settings["tls_certificate"], "private_key": settings["tls_private_key"], "generate": False}
+    return GENERATED_TLS | {"generate": True}
 
 
 def mode_of(settings, host):
@@ -176,18 +195,21 @@ def mode_of(settings, host):
     return "freepbx" if host.get("freepbx") else "asterisk"
 
 
-def transports(site):
+def transports(site, tls):
     """The transports of the SIP ports the port plan enables, for each family the site admits."""
     sip = site["sources"]["sip"]
     families = [("", "0.0.0.0")] + ([("6", "[::]")] if sip["ipv6"] or site["sip_open_to_world"] else [])
     drawn = []
-    for service, protocol in (("sip_udp", "udp"), ("sip_tcp", "tcp")):
+    for service, protocol in (("sip_udp", "udp"), ("sip_tcp", "tcp"), ("sip_tls", "tls")):
         entry = site["port_plan"].get(service)
         if entry is None:
             continue
         for suffix, address in families:
-            drawn.append({"name": f"pbxguard-{protocol}{suffix}", "protocol": protocol,
-                          "bind": f"{address}:{entry['start']}"})
+            transport = {"name": f"pbxguard-{protocol}{suffix}", "protocol": protocol,
+                         "bind": f"{address}:{entry['start']}"}
+            if protocol == "tls":
+                transport |= {"cert_file": tls["certificate"], "priv_key_file": tls["private_key"], "method": TLS_METHOD}
+            drawn.append(transport)
     return drawn
 
 
@@ -229,9 +251,11 @@ def read(ctx):
     if ctx.problems:
         ctx.site["sip_extensions"] = settings
         return
+    tls = tls_files(settings) if mode == "asterisk" and "sip_tls" in ctx.site["port_plan"] else None
     ctx.site["sip_extensions"] = settings | {
         "mode": mode,
-        "transports": transports(ctx.site) if mode == "asterisk" else [],
+        "tls": tls,
+        "transports": transports(ctx.site, tls) if mode == "asterisk" else [],
         "extensions": extension_objects(ctx.site, settings, given_secrets, given_pins, overrides),
         "files": FILES[mode],
     }

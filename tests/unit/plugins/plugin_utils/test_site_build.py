@@ -76,9 +76,12 @@ def test_full_site_gives_the_exact_facts(site, port):
         {"name": "branch2", "networks": {"ipv4": ["198.51.100.64/27"], "ipv6": []}, "iax2": False},
     ]
     assert built["trunks"] == [
-        {"name": "itsp", "protocol": "pjsip", "max_channels": 2,
+        {"name": "itsp", "protocol": "pjsip", "max_channels": 2, "host": None, "port": 5060, "username": None,
+         "registration": False, "provider_max_channels": None, "dids": {},
          "addresses": {"ipv4": ["192.0.2.7/32", "192.0.2.8/32"], "ipv6": []}},
-        {"name": "iaxpeer", "protocol": "iax2", "max_channels": 4, "addresses": {"ipv4": [], "ipv6": ["2001:db8:1::7/128"]}},
+        {"name": "iaxpeer", "protocol": "iax2", "max_channels": 4, "host": "2001:db8:1::7", "port": 4569,
+         "username": "iaxpeer", "registration": False, "provider_max_channels": None, "dids": {},
+         "addresses": {"ipv4": [], "ipv6": ["2001:db8:1::7/128"]}},
     ]
     assert built["extensions"] == [
         {"number": "201", "vpn_address": None, "permit": {"ipv4": ["192.168.10.0/26"], "ipv6": []}},

@@ -4,13 +4,10 @@ import pytest
 
 ASTERISK = {"asterisk": {"installed": True}}
 RETRY_HINT = "; with 0 fail2ban bans on nothing or on every line (3 and 2 are the defaults)"
-MISSING_ASTERISK = (
-    "/etc/asterisk/logger.conf is missing: install Asterisk first, or set fail2ban_asterisk_enabled,"
-    " fail2ban_iax2_enabled and fail2ban_ami_enabled to false."
-)
-MISSING_PYINOTIFY = (
-    "fail2ban_log_backend is pyinotify but python3-pyinotify is not installed on this host:"
-    " install it, or set fail2ban_log_backend to auto."
+NO_ASTERISK = {"asterisk": {"installed": False}}
+NO_ASTERISK_WARNING = (
+    "Asterisk is not installed on this host (/etc/asterisk/logger.conf is missing): fail2ban's SIP,"
+    " IAX2 and AMI jails are left out. Run the playbook again once Asterisk or FreePBX is installed."
 )
 
 
@@ -20,7 +17,7 @@ def test_default_view(site):
         "recidive_enabled": True, "asterisk_enabled": True, "iax2_enabled": True, "ami_enabled": True,
         "sshd_enabled": True, "web_enabled": True, "asterisk_ban_auth_errors": False, "ignoreip_all_jails": True,
         "maxretry": 3, "recidive_maxretry": 2, "findtime": 86400, "bantime": 604800, "recidive_findtime": 2592000,
-        "recidive_bantime": 31536000, "log_backend": "polling", "banaction": "nftables", "ignoreip_extra": [],
+        "recidive_bantime": 31536000, "log_backend": "pyinotify", "banaction": "nftables", "ignoreip_extra": [],
         "jails": {
             "asterisk": {"port": "5060,5061", "protocol": "udp,tcp"},
             "iax2": {"port": "4569", "protocol": "udp"},
@@ -32,8 +29,8 @@ def test_default_view(site):
         "dbpurgeage": 31536000,
         "web": "",
         "sshd_journal": False,
-        "packages": ["fail2ban", "conntrack", "nftables"],
-        "blockers": [],
+        "stock_sshd": "disabled",
+        "packages": ["fail2ban", "conntrack", "nftables", "python3-pyinotify"],
     }
 
 
@@ -54,7 +51,7 @@ def test_jail_ports_in_the_ban_action_spelling(site, variables, banaction, ssh, 
     assert fail2ban["banaction"] == banaction
     assert fail2ban["jails"]["sshd"] == {"port": ssh, "protocol": "tcp"}
     assert fail2ban["jails"]["asterisk"] == {"port": asterisk, "protocol": "udp,tcp"}
-    assert fail2ban["packages"] == ["fail2ban", "conntrack", banaction]
+    assert fail2ban["packages"] == ["fail2ban", "conntrack", banaction, "python3-pyinotify"]
 
 
 def test_jails_follow_the_switches_the_ports_and_the_host(site):
@@ -83,54 +80,69 @@ def test_ignoreip_order_and_uniqueness(site):
     ]
 
 
+# auto is pyinotify whatever the host has now: the role installs it, so a fresh host's first
+# and second runs draw the same jails.
 @pytest.mark.parametrize(
-    ("backend", "host", "expected"),
+    ("backend", "host", "expected", "packages"),
     [
-        ("auto", {"pyinotify": True}, "pyinotify"),
-        ("auto", {"pyinotify": False}, "polling"),
-        ("auto", {}, "polling"),
-        ("polling", {"pyinotify": True}, "polling"),
-        ("pyinotify", {"pyinotify": True}, "pyinotify"),
+        ("auto", {"pyinotify": True}, "pyinotify", ["python3-pyinotify"]),
+        ("auto", {"pyinotify": False}, "pyinotify", ["python3-pyinotify"]),
+        ("auto", {}, "pyinotify", ["python3-pyinotify"]),
+        ("pyinotify", {"pyinotify": False}, "pyinotify", ["python3-pyinotify"]),
+        ("polling", {"pyinotify": True}, "polling", []),
     ],
-    ids=["auto-with-pyinotify", "auto-without", "auto-no-facts", "polling", "pyinotify"],
+    ids=["auto-with-pyinotify", "auto-without", "auto-no-facts", "pyinotify-installed-by-the-role", "polling"],
 )
-def test_log_backend(site, backend, host, expected):
-    assert site({"fail2ban_log_backend": backend}, host={**ASTERISK, **host})["fail2ban"]["log_backend"] == expected
-
-
-@pytest.mark.parametrize(
-    ("variables", "host", "expected"),
-    [
-        ({"fail2ban_log_backend": "pyinotify"}, {**ASTERISK, "pyinotify": False}, [MISSING_PYINOTIFY]),
-        ({}, {"asterisk": {"installed": False}}, [MISSING_ASTERISK]),
-        ({"fail2ban_asterisk_enabled": False, "fail2ban_iax2_enabled": False}, {"asterisk": {"installed": False}},
-         [MISSING_ASTERISK]),
-        ({"fail2ban_asterisk_enabled": False, "fail2ban_iax2_enabled": False, "fail2ban_ami_enabled": False},
-         {"asterisk": {"installed": False}}, []),
-        ({"fail2ban_log_backend": "pyinotify"}, {"pyinotify": False, "asterisk": {"installed": False}},
-         [MISSING_PYINOTIFY, MISSING_ASTERISK]),
-        ({"fail2ban_log_backend": "pyinotify"}, {}, []),
-    ],
-    ids=["pyinotify-missing", "asterisk-missing", "ami-jail-alone-needs-asterisk", "no-asterisk-jails",
-         "both", "no-host-facts"],
-)
-def test_blockers(site, variables, host, expected):
-    assert site(variables, host=host)["fail2ban"]["blockers"] == expected
+def test_log_backend(site, backend, host, expected, packages):
+    fail2ban = site({"fail2ban_log_backend": backend}, host={**ASTERISK, **host})["fail2ban"]
+    assert fail2ban["log_backend"] == expected
+    assert fail2ban["packages"] == ["fail2ban", "conntrack", "nftables"] + packages
 
 
 @pytest.mark.parametrize(
-    ("sshd", "journal", "packages"),
+    ("variables", "jails"),
     [
-        (True, True, ["fail2ban", "conntrack", "nftables", "python3-systemd"]),
-        (True, False, ["fail2ban", "conntrack", "nftables"]),
-        (False, True, ["fail2ban", "conntrack", "nftables"]),
+        ({}, ["sshd"]),
+        ({"fail2ban_asterisk_enabled": False, "fail2ban_iax2_enabled": "false"}, ["sshd"]),
     ],
-    ids=["sshd-journal", "sshd-log-file", "no-sshd-jail"],
+    ids=["defaults", "ami-jail-alone"],
 )
-def test_packages(site, sshd, journal, packages):
+def test_a_host_without_asterisk_gets_the_other_jails_and_a_warning(site, variables, jails):
+    built = site(variables, host=NO_ASTERISK)
+    assert sorted(built["fail2ban"]["jails"]) == jails
+    assert built["fail2ban"]["recidive_enabled"] is True
+    assert built["warnings"] == [NO_ASTERISK_WARNING]
+
+
+def test_no_warning_when_no_asterisk_jail_is_asked_for(site):
+    built = site({"fail2ban_asterisk_enabled": False, "fail2ban_iax2_enabled": False, "fail2ban_ami_enabled": False},
+                 host=NO_ASTERISK)
+    assert (sorted(built["fail2ban"]["jails"]), built["warnings"]) == (["sshd"], [])
+
+
+@pytest.mark.parametrize("host", [{}, {"pyinotify": True}], ids=["no-facts", "facts-without-asterisk-key"])
+def test_the_asterisk_jails_stay_when_the_facts_do_not_say_it_is_missing(site, host):
+    built = site(host=host)
+    assert sorted(built["fail2ban"]["jails"]) == ["ami", "asterisk", "iax2", "sshd"]
+    assert built["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    ("sshd", "journal", "python3_systemd", "stock_sshd"),
+    [
+        (True, True, True, "disabled"),
+        (True, False, False, "disabled"),
+        (False, True, True, "journal"),
+        (False, False, False, "unchanged"),
+    ],
+    ids=["sshd-journal", "sshd-log-file", "no-sshd-jail-journal", "no-sshd-jail-log-file"],
+)
+def test_debian_sshd_jail_and_packages(site, sshd, journal, python3_systemd, stock_sshd):
     fail2ban = site({"fail2ban_sshd_enabled": sshd}, host={**ASTERISK, "sshd_journal": journal})["fail2ban"]
-    assert fail2ban["packages"] == packages
+    assert fail2ban["packages"] == ["fail2ban", "conntrack", "nftables", "python3-pyinotify"] + (
+        ["python3-systemd"] if python3_systemd else [])
     assert fail2ban["sshd_journal"] is journal
+    assert fail2ban["stock_sshd"] == stock_sshd
 
 
 @pytest.mark.parametrize(

@@ -151,3 +151,12 @@ def test_files_per_backend(site, backend, world, files, stale):
 )
 def test_controller_rule(site, ssh_client, ssh, expected):
     assert site({"pbx_ports": {"ssh": ssh}}, ssh_client=ssh_client)["firewall"]["controller"] == expected
+
+
+@pytest.mark.parametrize(
+    ("backend", "packages"),
+    [("nftables", ["nftables"]), ("iptables", ["iptables", "ipset"])],
+    ids=["nftables", "iptables"],
+)
+def test_packages_per_backend(site, backend, packages):
+    assert site({"firewall_backend": backend})["firewall"]["packages"] == packages

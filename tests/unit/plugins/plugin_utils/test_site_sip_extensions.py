@@ -28,6 +28,10 @@ DEFAULTS = {
 }
 
 
+GENERATED_TLS_FILES = {"cert_file": "/etc/asterisk/pbxguard-tls/sip.crt",
+                       "priv_key_file": "/etc/asterisk/pbxguard-tls/sip.key", "method": "tlsv1_2"}
+
+
 def test_default_objects_and_transports(site):
     built = site(EXTENSIONS)["sip_extensions"]
     assert {key: built[key] for key in DEFAULTS} == DEFAULTS
@@ -36,7 +40,11 @@ def test_default_objects_and_transports(site):
         {"name": "pbxguard-udp6", "protocol": "udp", "bind": "[::]:5060"},
         {"name": "pbxguard-tcp", "protocol": "tcp", "bind": "0.0.0.0:5060"},
         {"name": "pbxguard-tcp6", "protocol": "tcp", "bind": "[::]:5060"},
+        {"name": "pbxguard-tls", "protocol": "tls", "bind": "0.0.0.0:5061", **GENERATED_TLS_FILES},
+        {"name": "pbxguard-tls6", "protocol": "tls", "bind": "[::]:5061", **GENERATED_TLS_FILES},
     ]
+    assert built["tls"] == {"certificate": "/etc/asterisk/pbxguard-tls/sip.crt",
+                            "private_key": "/etc/asterisk/pbxguard-tls/sip.key", "generate": True}
     assert built["extensions"] == [
         {"number": "201", "endpoint": "201", "auth": "201-auth", "aor": "201", "max_contacts": 1,
          "secret": "generated", "pin": "generated", "mailbox": "201@default",
@@ -59,9 +67,34 @@ def test_given_values_are_flagged_never_copied(site):
 
 
 def test_transports_follow_the_port_plan_and_the_families(site):
-    built = site({"pbx_ports": {"sip_udp": 5070, "sip_tcp": None},
+    built = site({"pbx_ports": {"sip_udp": 5070, "sip_tcp": None, "sip_tls": None},
                   "pbx_extensions": [{"number": "201", "networks": ["10.1.0.0/24"]}]})["sip_extensions"]
     assert built["transports"] == [{"name": "pbxguard-udp", "protocol": "udp", "bind": "0.0.0.0:5070"}]
+    assert built["tls"] is None
+
+
+def test_the_hosts_own_certificate_serves_tls(site):
+    built = site({"pbx_ports": {"sip_udp": None, "sip_tcp": None, "sip_tls": 5071},
+                  "sip_extensions_tls_certificate": "/etc/ssl/pbx.pem", "sip_extensions_tls_private_key": "/etc/ssl/pbx.key",
+                  "pbx_extensions": [{"number": "201", "networks": ["10.1.0.0/24"]}]})["sip_extensions"]
+    assert built["tls"] == {"certificate": "/etc/ssl/pbx.pem", "private_key": "/etc/ssl/pbx.key", "generate": False}
+    assert built["transports"] == [{"name": "pbxguard-tls", "protocol": "tls", "bind": "0.0.0.0:5071",
+                                    "cert_file": "/etc/ssl/pbx.pem", "priv_key_file": "/etc/ssl/pbx.key",
+                                    "method": "tlsv1_2"}]
+
+
+@pytest.mark.parametrize(("given", "problem"), [
+    ({"sip_extensions_tls_certificate": "/etc/ssl/pbx.pem"},
+     "sip_extensions_tls_private_key: is empty but sip_extensions_tls_certificate is set; give both"),
+    ({"sip_extensions_tls_private_key": "/etc/ssl/pbx.key"},
+     "sip_extensions_tls_certificate: is empty but sip_extensions_tls_private_key is set; give both"),
+    ({"sip_extensions_tls_certificate": "../pbx.pem", "sip_extensions_tls_private_key": "/etc/ssl/pbx.key"},
+     "sip_extensions_tls_certificate: '../pbx.pem' must be an absolute path without '..'"),
+    ({"sip_extensions_tls_certificate": "/etc/ssl/pbx.pem", "sip_extensions_tls_private_key": "/etc/ssl/../x"},
+     "sip_extensions_tls_private_key: '/etc/ssl/../x' must be an absolute path without '..'"),
+], ids=["key-missing", "certificate-missing", "relative", "dot-dot"])
+def test_tls_files_both_or_neither_and_absolute(problems, given, problem):
+    assert any(message.startswith(problem) for message in problems({**EXTENSIONS, **given}))
 
 
 @pytest.mark.parametrize(("host", "setting", "mode", "own"), [

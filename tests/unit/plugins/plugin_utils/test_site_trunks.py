@@ -12,8 +12,12 @@ def test_trunk_defaults_and_sources(site):
         {"name": "peer", "addresses": ["2001:db8:1::7"], "protocol": "iax2", "max_channels": "4"},
     ]})
     assert built["trunks"] == [
-        {"name": "itsp", "protocol": "pjsip", "max_channels": 2, "addresses": {"ipv4": ["192.0.2.7/32"], "ipv6": []}},
-        {"name": "peer", "protocol": "iax2", "max_channels": 4, "addresses": {"ipv4": [], "ipv6": ["2001:db8:1::7/128"]}},
+        {"name": "itsp", "protocol": "pjsip", "max_channels": 2, "host": "192.0.2.7", "port": 5060, "username": None,
+         "registration": False, "provider_max_channels": None, "dids": {},
+         "addresses": {"ipv4": ["192.0.2.7/32"], "ipv6": []}},
+        {"name": "peer", "protocol": "iax2", "max_channels": 4, "host": "2001:db8:1::7", "port": 4569, "username": "peer",
+         "registration": False, "provider_max_channels": None, "dids": {},
+         "addresses": {"ipv4": [], "ipv6": ["2001:db8:1::7/128"]}},
     ]
     # A pjsip trunk is a SIP source (enough for the site to have one); an iax2 trunk only an IAX2 one.
     assert built["sources"]["sip"] == {"ipv4": ["192.0.2.7/32"], "ipv6": []}
@@ -24,7 +28,8 @@ def test_trunk_defaults_and_sources(site):
     ("trunk", "expected"),
     [
         ({**TRUNK, "max_channel": 2},
-         ["pbx_trunks[0].max_channel: unknown key; pbx_trunks[0] takes name, addresses, protocol, max_channels"]),
+         ["pbx_trunks[0].max_channel: unknown key; pbx_trunks[0] takes name, addresses, protocol, max_channels, host, port,"
+          " username, registration, provider_max_channels, dids"]),
         ({"addresses": ["192.0.2.7"]}, ["pbx_trunks[0].name: is required"]),
         ({"name": "itsp"}, ["pbx_trunks[0].addresses: is required"]),
         ({**TRUNK, "addresses": []},

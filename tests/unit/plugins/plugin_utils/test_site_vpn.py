@@ -12,9 +12,10 @@ def test_vpn_on(site, port, enabled):
 
 
 def test_vpn_over_tcp_on_its_own_port(site, port):
-    built = site({"pbx_vpn_enabled": True, "pbx_vpn_protocol": "tcp", "pbx_vpn_network": "fd00:8::/64",
+    # An IPv6 pool is refused by the openvpn role's part of the model (test_site_openvpn.py).
+    built = site({"pbx_vpn_enabled": True, "pbx_vpn_protocol": "tcp", "pbx_vpn_network": "10.9.0.0/24",
                   "pbx_ports": {"openvpn": 1195}})
-    assert built["vpn"] == {"enabled": True, "network": "fd00:8::/64", "protocol": "tcp"}
+    assert built["vpn"] == {"enabled": True, "network": "10.9.0.0/24", "protocol": "tcp"}
     assert built["port_plan"]["openvpn"] == port("tcp", 1195)
 
 
