@@ -37,15 +37,20 @@ ITEMS = (
     "fail2ban-running",
     "call-review-active",
 )
-# Applications that end a call at once: a route whose first step is one of them blocks.
-BLOCKING_APPS = frozenset(("hangup", "congestion", "busy"))
+# Applications that place a call: a probe number that can reach one of them is not blocked.
+CALLING_APPS = frozenset(("dial", "disa", "queue", "followme", "page", "originate"))
+MAX_JUMPS = 40
 MAX_TRUNK_CHANNELS = 2
+# The dial plan's findings that open a road for toll fraud (dialplan_check's kinds).
+ROAD_KINDS = ("wildcard", "outbound-from-inbound", "disa-without-pin", "unfiltered-exten")
 
 _VERSION = re.compile(r"^Asterisk (?:certified[-/])?([0-9]+)\.([0-9]+)(?:\.([0-9]+))?", re.IGNORECASE)
 _APT_INST = re.compile(r"^Inst (\S+) (?:\[[^\]]*\] )?\((\S+) (.*)\)")
 _OBJECT_FIELD = re.compile(r"^\s*([A-Za-z0-9_]+)\s+: ?(.*?)\s*$")
 _LISTED = re.compile(r"^\s*(Endpoint|Auth):\s+([^\s/]+)")
-_ROUTE = re.compile(r"^\s*'([^']*)' =>\s+1\.\s+([A-Za-z0-9_]+)\((.*?)\)\s+\[")
+_SHOWN = re.compile(r"^\s*(?:'([^']*)' =>)?\s*(?:\[[^\]]*\]\s+)?([0-9]+)\.\s+([A-Za-z0-9_]+)\((.*)\)\s+\[[^\]]*\]\s*$")
+# The trunks role's cap: GotoIf($[${GROUP_COUNT(itsp@pbxguard-trunk)} > 2]?full).
+_TRUNK_CAP = re.compile(r"GROUP_COUNT\(([^@()]+)@pbxguard-trunk\)\}\s*>\s*([0-9]+)")
 _NFT_CHAIN = re.compile(r"^\s*table\s+(\S+)\s+(\S+)\s*\{|^\s*type filter hook input priority [^;]+;\s*policy (\w+);")
 _JAILS = re.compile(r"Jail list:\s*(.*)$", re.MULTILINE)
 
@@ -122,13 +127,84 @@ def included_files(text):
     return re.findall(r'(?m)^\s*#\s*(?:try)?include\s+"?([^"\s]+)"?', text or "")
 
 
-def route(text):
-    """The first route `dialplan show NUMBER@CONTEXT` lists: (pattern, app, data) or None."""
+def shown_extensions(text):
+    """[(pattern, [(app, data), ...])] that `dialplan show` lists, in its order (hints left out)."""
+    extensions = []
     for line in (text or "").splitlines():
-        match = _ROUTE.match(line)
-        if match:
-            return match.group(1), match.group(2), match.group(3)
-    return None
+        match = _SHOWN.match(line)
+        if not match:
+            continue
+        if match.group(1) is not None:
+            extensions.append((match.group(1), []))
+        elif not extensions:
+            continue
+        extensions[-1][1].append((match.group(3), match.group(4)))
+    return extensions
+
+
+def jump_targets(app, data, context):
+    """(context, extension) pairs a Goto, GotoIf, Gosub or GosubIf step can jump to.
+
+    A target of one field is a label or priority of the same extension, whose steps the
+    caller reads anyway.
+    """
+    if app in ("gotoif", "gosubif", "gotoiftime"):
+        branches = data.rpartition("?")[2].split(":")
+    elif app in ("goto", "gosub"):
+        branches = [data]
+    else:
+        return []
+    targets = []
+    for branch in branches:
+        fields = [field.strip() for field in branch.split(",")]
+        if len(fields) >= 3:
+            targets.append((fields[0], fields[1]))
+        elif len(fields) == 2:
+            targets.append((context, fields[0]))
+    return targets
+
+
+def follow(show, context, number, limit=MAX_JUMPS):
+    """Where a call to number in context can go, asking Asterisk with show(what).
+
+    show("NUMBER@CONTEXT") or show("CONTEXT") returns what `dialplan show` prints for it.
+    Returns ("open", where) once a step that places a call (Dial, DISA, ...) is reachable,
+    ("blocked", "") when none is, ("unknown", why) when a jump cannot be followed. Every
+    branch is followed, and a jump to an extension named by a variable other than ${EXTEN}
+    reads the whole target context.
+    """
+    queue = [(context, number)]
+    seen = set()
+    while queue:
+        current, exten = queue.pop(0)
+        if (current, exten) in seen:
+            continue
+        seen.add((current, exten))
+        if len(seen) > limit:
+            return "unknown", f"more than {limit} jumps from {number}@{context}"
+        listed = shown_extensions(show(current if exten is None else f"{exten}@{current}"))
+        for pattern, steps in (listed if exten is None else listed[:1]):
+            for app, data in steps:
+                name = app.lower()
+                if name in CALLING_APPS or (name == "execif" and "dial(" in data.lower()):
+                    # The app only: a dial string may hold a secret (IAX2/user:secret@host).
+                    return "open", f"'{pattern}' in [{current}] reaches {app}"
+                for target, target_exten in jump_targets(name, data, current):
+                    if "$" in target:
+                        return "unknown", f"'{pattern}' in [{current}] jumps to a context named by a variable ({target})"
+                    if exten is not None:
+                        target_exten = target_exten.replace("${EXTEN}", exten)
+                    queue.append((target, None if "$" in target_exten else target_exten))
+    return "blocked", ""
+
+
+def trunk_caps_enforced(entries):
+    """{trunk: cap} of the trunks role's GROUP_COUNT checks among the dial plan's (app, data) steps."""
+    caps = {}
+    for _app, data in entries:
+        for name, cap in _TRUNK_CAP.findall(data or ""):
+            caps[name] = max(caps.get(name, 0), int(cap))
+    return caps
 
 
 def nft_input_policies(text):
@@ -242,40 +318,56 @@ def score_acl(asterisk_running, endpoints):
     return result("extension-acl", PASS, f"all {len(extensions)} extension(s) have a permit/deny acl")
 
 
-def score_trunks(trunk_caps):
-    """trunk_caps: name -> max_channels, as the site describes its trunks (pbx_trunks)."""
-    if not trunk_caps:
-        return result("trunk-caps", UNKNOWN, "pbx_trunks describes no trunk: no channel cap to check")
-    over = [f"{name} ({cap})" for name, cap in sorted(trunk_caps.items()) if cap > MAX_TRUNK_CHANNELS]
-    if over:
-        return result("trunk-caps", FAIL, f"trunk(s) allowed more than {MAX_TRUNK_CHANNELS} calls at once: {', '.join(over)}")
+def score_trunks(trunk_caps, enforced):
+    """trunk_caps: name -> max_channels as pbx_trunks describes them; enforced: name -> the cap
+    the loaded dial plan checks (the trunks role's GROUP_COUNT), None when it was not read."""
+    if not trunk_caps and not enforced:
+        return result("trunk-caps", UNKNOWN, "pbx_trunks describes no trunk and the dial plan caps none: no channel cap to check")
+    problems = [f"{name} ({cap})" for name, cap in sorted(trunk_caps.items()) if cap > MAX_TRUNK_CHANNELS]
+    problems += [f"{name} ({cap} in the dial plan)" for name, cap in sorted((enforced or {}).items())
+                 if cap > MAX_TRUNK_CHANNELS and trunk_caps.get(name, 0) <= MAX_TRUNK_CHANNELS]
+    if problems:
+        return result("trunk-caps", FAIL, f"trunk(s) allowed more than {MAX_TRUNK_CHANNELS} calls at once: {', '.join(problems)}")
+    if enforced is not None:
+        loose = [name for name in sorted(trunk_caps) if name not in enforced]
+        if loose:
+            return result("trunk-caps", FAIL, f"the dial plan enforces no channel cap on trunk(s) {', '.join(loose)}"
+                          " (role trunks has not written its dial plan)")
+    caps = dict(trunk_caps) | dict(enforced or {})
     return result("trunk-caps", PASS, f"every trunk is capped at {MAX_TRUNK_CHANNELS} calls or fewer"
-                  f" ({', '.join(f'{name} {cap}' for name, cap in sorted(trunk_caps.items()))})")
+                  f" ({', '.join(f'{name} {cap}' for name, cap in sorted(caps.items()))})")
 
 
 def score_wildcards(dialplan):
     """dialplan: {read: bool, message, findings: dialplan_check findings}."""
     if not dialplan["read"]:
         return result("no-wildcard-routes", UNKNOWN, dialplan["message"])
-    wild = [entry for entry in dialplan["findings"] if entry["kind"] == "wildcard"]
-    if wild:
-        where = [f"{entry['pattern']} in [{entry['context']}] ({entry['file']}:{entry['line']})" for entry in wild[:10]]
-        return result("no-wildcard-routes", FAIL, f"{len(wild)} route(s) match numbers of any length: {', '.join(where)}")
-    return result("no-wildcard-routes", PASS, "no route reachable from a phone or trunk matches numbers of any length")
+    roads = [entry for entry in dialplan["findings"] if entry["kind"] in ROAD_KINDS and entry.get("severity", "error") == "error"]
+    if roads:
+        # Wildcards first: the item's name; then the checker's other roads.
+        roads.sort(key=lambda entry: ROAD_KINDS.index(entry["kind"]))
+        where = [f"{entry['pattern'] or entry['kind']} in [{entry['context']}] ({entry['file']}:{entry['line']})"
+                 + ("" if entry["kind"] == "wildcard" else f" {entry['kind']}") for entry in roads[:10]]
+        return result("no-wildcard-routes", FAIL, f"{len(roads)} toll-fraud road(s) in the dial plan: {', '.join(where)}")
+    return result("no-wildcard-routes", PASS, "no route reachable from a phone or trunk matches numbers of any length"
+                  " (dialplan_check found no toll-fraud road)")
 
 
 def score_international(asterisk_running, probes):
-    """probes: [{context, number, route: (pattern, app, data) or None}] from dialplan show."""
+    """probes: [{context, number, verdict: (open|blocked|unknown, where)}] from follow()."""
     if not asterisk_running:
         return result("international-blocked", UNKNOWN, "Asterisk is not running: its dial plan cannot be asked")
     if not probes:
         return result("international-blocked", UNKNOWN, "no extension context to probe (no endpoint has a context)")
-    open_routes = [probe for probe in probes if probe["route"] and probe["route"][1].lower() not in BLOCKING_APPS]
+    open_routes = [probe for probe in probes if probe["verdict"][0] == "open"]
     if open_routes:
-        where = [f"{probe['number']}@{probe['context']} -> '{probe['route'][0]}' {probe['route'][1]}" for probe in open_routes]
-        return result("international-blocked", FAIL, "dialled from a phone's context, these reach a route: " + ", ".join(where))
-    return result("international-blocked", PASS, f"{len(probes)} international and premium test number(s) find no"
-                  " route or one that hangs up")
+        where = [f"{probe['number']}@{probe['context']}: {probe['verdict'][1]}" for probe in open_routes]
+        return result("international-blocked", FAIL, "dialled from a phone's context, these can place a call: " + "; ".join(where))
+    unknown = [probe for probe in probes if probe["verdict"][0] == "unknown"]
+    if unknown:
+        return result("international-blocked", UNKNOWN, "; ".join(probe["verdict"][1] for probe in unknown))
+    return result("international-blocked", PASS, f"{len(probes)} international and premium test call(s) reach no"
+                  " Dial: no route, or one that refuses them")
 
 
 def score_firewall(nft_text, iptables_text, ip6tables_text):
@@ -320,7 +412,7 @@ def score(obs, releases, today):
         score_backups(obs["backups"]),
         score_secrets(running, obs["secrets"]),
         score_acl(running, obs["endpoints"]),
-        score_trunks(obs["trunk_caps"]),
+        score_trunks(obs["trunk_caps"], obs["trunk_caps_enforced"]),
         score_wildcards(obs["dialplan"]),
         score_international(running, obs["probes"]),
         score_firewall(obs["nft"], obs["iptables"], obs["ip6tables"]),

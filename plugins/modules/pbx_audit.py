@@ -26,11 +26,16 @@ description:
   - C(secrets-strong) - every C(userpass) auth C(pjsip show auth) shows, and every mailbox
     PIN in C(voicemail.conf) and the files it includes.
   - C(extension-acl) - every endpoint with an C(auth) (an extension) has a permit/deny C(acl).
-  - C(trunk-caps) - O(trunk_caps) at most 2.
+  - C(trunk-caps) - O(trunk_caps) at most 2, and the dial plan enforces each cap (the
+    C(GROUP_COUNT) checks role C(trunks) writes), at most 2 as well.
   - C(no-wildcard-routes) - the dial plan checker of M(pbxguard.hardening.dialplan_check),
-    starting from the contexts of the loaded extensions.
-  - C(international-blocked) - C(dialplan show NUMBER@CONTEXT) for each of O(probe_numbers)
-    in each extension context finds no route, or one whose first step hangs up.
+    starting from the contexts of the loaded extensions and O(entry_points); a wildcard, an
+    outbound route reachable from an inbound context, DISA without a PIN or an unfiltered
+    C(${EXTEN}) fails.
+  - C(international-blocked) - each of O(probe_numbers), dialled in each extension context,
+    is followed through the dial plan Asterisk loaded (C(dialplan show), every branch of
+    C(Goto), C(GotoIf), C(Gosub)): it passes when no step that places a call (C(Dial),
+    C(DISA), C(Queue) and the like) is reachable.
   - C(firewall-default-deny) - an nftables input chain with policy drop (inet, or ip and
     ip6), or iptables and ip6tables INPUT policy DROP.
   - C(fail2ban-running) - the fail2ban server answers and runs a jail for Asterisk.
@@ -75,6 +80,13 @@ options:
     description: The voicemail configuration's main file.
     type: path
     default: /etc/asterisk/voicemail.conf
+  entry_points:
+    description:
+      - Where callers enter the dial plan, as M(pbxguard.hardening.dialplan_check) takes them
+        (C(extensions), C(trunks), C(inbound), C(outbound_routes)); role C(trunks) computes
+        them (C(pbx_site.trunks_role.entry_points)). The loaded extensions' contexts are added.
+    type: dict
+    default: {}
 attributes:
   check_mode:
     support: full
@@ -118,7 +130,7 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.pbxguard.hardening.plugins.module_utils import _audit as audit
-from ansible_collections.pbxguard.hardening.plugins.module_utils._dialplan import check_path
+from ansible_collections.pbxguard.hardening.plugins.module_utils._dialplan import check_dialplan, parse_files, validate_entry_points
 from ansible_collections.pbxguard.hardening.plugins.module_utils._secrets import audit_secret
 
 LISTS = "/var/lib/apt/lists"
@@ -212,14 +224,20 @@ def pin_audits(path):
     return audits
 
 
-def dialplan(path, contexts):
+def dialplan(path, contexts, entry_points):
+    """The dial plan checker's findings from the extensions' contexts and the trunks role's
+    entry points, and the trunk caps the dial plan enforces."""
     if not os.path.isfile(path):
-        return {"read": False, "message": f"the dial plan {path} does not exist", "findings": []}
-    if not contexts:
-        return {"read": False, "message": "no loaded extension has a context to start the dial plan check from", "findings": []}
-    entry_points = {"extensions": contexts, "trunks": [], "inbound": [], "outbound_routes": []}
-    findings, dummy = check_path(path, entry_points)
-    return {"read": True, "message": "", "findings": findings}
+        return {"read": False, "message": f"the dial plan {path} does not exist", "findings": []}, None
+    plan = parse_files(path)
+    steps = [(entry.app, entry.data) for context in plan.contexts.values() for entry in context.entries]
+    points = {key: list(value) for key, value in entry_points.items()}
+    points["extensions"] = sorted(set(points["extensions"]) | set(contexts))
+    if not points["extensions"] and not points["trunks"] and not points["inbound"]:
+        return ({"read": False, "message": "no loaded extension has a context to start the dial plan check from",
+                 "findings": []}, audit.trunk_caps_enforced(steps))
+    # A context the site names but this host lacks is no road: the checker's unknown-context.
+    return {"read": True, "message": "", "findings": check_dialplan(plan, points)}, audit.trunk_caps_enforced(steps)
 
 
 def timer_state(host, unit):
@@ -244,8 +262,9 @@ def observe(module):
     probes = []
     for context in extension_contexts:
         for number in params["probe_numbers"]:
-            probes.append({"context": context, "number": number,
-                           "route": audit.route(host.asterisk(f"dialplan show {number}@{context}"))})
+            verdict = audit.follow(lambda what: host.asterisk(f"dialplan show {what}"), context, number)
+            probes.append({"context": context, "number": number, "verdict": verdict})
+    checked, enforced = dialplan(params["dialplan"], extension_contexts, params["entry_points"])
     nft = host.run(["nft", "list", "ruleset"]) or ""
     nft_deny = audit.score_firewall(nft, "", "")["status"] == audit.PASS
     fail2ban = host.run(["fail2ban-client", "status"])
@@ -257,7 +276,8 @@ def observe(module):
         "secrets": (sip_secret_audits(host) + pin_audits(params["voicemail"])) if running else [],
         "endpoints": loaded,
         "trunk_caps": params["trunk_caps"],
-        "dialplan": dialplan(params["dialplan"], extension_contexts),
+        "trunk_caps_enforced": enforced,
+        "dialplan": checked,
         "probes": probes,
         "nft": nft,
         # iptables only when nftables has no default deny: iptables-nft may create tables.
@@ -281,6 +301,7 @@ def main():
             call_review_timer=dict(type="str", default="pbxguard-call-review.timer"),
             dialplan=dict(type="path", default="/etc/asterisk/extensions.conf"),
             voicemail=dict(type="path", default="/etc/asterisk/voicemail.conf"),
+            entry_points=dict(type="dict", default={}),
         ),
         supports_check_mode=True,
     )
@@ -290,6 +311,10 @@ def main():
             module.fail_json(msg=f"trunk_caps.{name} must be a number of channels, got {cap!r}")
         caps[str(name)] = int(str(cap).strip())
     module.params["trunk_caps"] = caps
+    try:
+        module.params["entry_points"] = validate_entry_points(module.params["entry_points"])
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
     releases = module.params["releases"]
     try:
         for entry in releases["branches"]:

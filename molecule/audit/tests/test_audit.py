@@ -129,7 +129,8 @@ def test_a_restore_from_the_scheduled_backup_brings_back_a_deleted_file(hardened
     restore = hardened.run("pbxguard-restore -r /etc/asterisk/extensions.conf")
     assert restore.rc == 0, restore.stderr
     assert hardened.check_output("sha256sum /etc/asterisk/extensions.conf") == original
-    assert "_1900NXXXXXX" in hardened.check_output("asterisk -rx 'dialplan show from-internal'")
+    # Reloaded: the extensions' context of the trunks role's dial plan is back.
+    assert "Goto(pbxguard-refuse,blocked,1)" in hardened.check_output("asterisk -rx 'dialplan show from-internal'")
     # A path the archive does not hold is refused before anything is written.
     assert hardened.run("pbxguard-restore /etc/passwd").rc == 1
 

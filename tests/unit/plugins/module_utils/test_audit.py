@@ -51,11 +51,103 @@ def test_pjsip_listings_and_objects():
     assert (auth["auth_type"], auth["username"], auth["password"]) == ("userpass", "201", "1234")
 
 
-def test_dialplan_route_is_the_first_one_asterisk_lists():
-    assert audit.route(fixture("dialplan_show_two_routes.txt")) == ("_1900NXXXXXX", "Hangup", "")
-    assert audit.route("  '_X.' =>          1. Dial(PJSIP/${EXTEN}@itsp,30,T(x))   [extensions.conf:2]\n") == (
-        "_X.", "Dial", "PJSIP/${EXTEN}@itsp,30,T(x)")
-    assert audit.route("There is no existence of 2@from-internal extension\n") is None
+def test_dialplan_show_lists_each_extension_with_its_steps():
+    assert audit.shown_extensions(fixture("dialplan_show_two_routes.txt")) == [
+        ("_1900NXXXXXX", [("Hangup", "")]), ("_X.", [("Dial", "PJSIP/${EXTEN}@itsp")])]
+    assert audit.shown_extensions(SHOW["s@pbxguard-out-itsp"]) == [("s", [
+        ("Set", "GROUP(pbxguard-trunk)=itsp"), ("GotoIf", "$[${GROUP_COUNT(itsp@pbxguard-trunk)} > 2]?full"),
+        ("Dial", "PJSIP/${ARG1}@itsp"), ("Return", "next"), ("Return", "next")])]
+    assert audit.shown_extensions("There is no existence of 2@from-internal extension\n") == []
+    assert audit.shown_extensions("  '201' =>          hint: PJSIP/201          [extensions.conf:2]\n") == []
+
+
+def test_jump_targets():
+    assert audit.jump_targets("goto", "pbxguard-refuse,blocked,1", "c") == [("pbxguard-refuse", "blocked")]
+    assert audit.jump_targets("goto", "outbound,1${EXTEN},1", "c") == [("outbound", "1${EXTEN}")]
+    assert audit.jump_targets("gosub", "pbxguard-out-itsp,s,1(${EXTEN})", "c") == [("pbxguard-out-itsp", "s")]
+    assert audit.jump_targets("gotoif", "$[${DB_EXISTS(x/${CALLERID(num)})}]?blocked:more,1", "c") == [("c", "more")]
+    assert audit.jump_targets("gotoif", "$[1]?a,b,1:c,d,1", "c") == [("a", "b"), ("c", "d")]
+    assert audit.jump_targets("dial", "PJSIP/201", "c") == []
+
+
+# What Asterisk 22 prints for the trunks role's dial plan, one answer per question asked.
+SHOW = {
+    "011442079460000@from-internal": (
+        "[ Context 'from-internal' created by 'pbx_config' ]\n"
+        "  '_011ZXXXXXXXXX!' => 1. Gosub(pbxguard-extension-cap,s,1)     [pbxguard_trunks_extensions.conf:40]\n"
+        "                    2. Goto(pbxguard-refuse,blocked,1)         [pbxguard_trunks_extensions.conf:41]\n"),
+    "5551234567@from-internal": (
+        "[ Context 'from-internal' created by 'pbx_config' ]\n"
+        "  '_NXXNXXXXXX' =>  1. Gosub(pbxguard-extension-cap,s,1)      [pbxguard_trunks_extensions.conf:20]\n"
+        "                    2. Goto(pbxguard-route-outbound,${EXTEN},1) [pbxguard_trunks_extensions.conf:21]\n"),
+    "s@pbxguard-extension-cap": (
+        "[ Context 'pbxguard-extension-cap' created by 'pbx_config' ]\n"
+        "  's' =>            1. Set(GROUP(pbxguard-extension)=${CHANNEL(endpoint)}) [f:1]\n"
+        "                    2. Gosub(pbxguard-extension-max,${CHANNEL(endpoint)},1) [f:2]\n"
+        "                    3. GotoIf($[${GROUP_COUNT(${CHANNEL(endpoint)}@pbxguard-extension)} > ${GOSUB_RETVAL}]?full) [f:3]\n"
+        "                    4. Return()                                [f:4]\n"
+        "     [full]         5. Goto(pbxguard-refuse,extension-busy,1)  [f:5]\n"),
+    "pbxguard-extension-max": (
+        "[ Context 'pbxguard-extension-max' created by 'pbx_config' ]\n"
+        "  '201' =>          1. Return(2)                               [f:7]\n"),
+    "blocked@pbxguard-refuse": (
+        "[ Context 'pbxguard-refuse' created by 'pbx_config' ]\n"
+        "  'blocked' =>      1. Log(NOTICE,pbxguard: refused a blocked or unrouted destination) [f:9]\n"
+        "                    2. Hangup(21)                              [f:10]\n"),
+    "extension-busy@pbxguard-refuse": (
+        "[ Context 'pbxguard-refuse' created by 'pbx_config' ]\n"
+        "  'extension-busy' => 1. Hangup(34)                            [f:11]\n"),
+    "5551234567@pbxguard-route-outbound": (
+        "[ Context 'pbxguard-route-outbound' created by 'pbx_config' ]\n"
+        "  '_NXXNXXXXXX' =>  1. Gosub(pbxguard-out-itsp,s,1(${EXTEN}))  [f:12]\n"
+        "                    2. Goto(pbxguard-refuse,trunks-busy,1)     [f:13]\n"),
+    "s@pbxguard-out-itsp": (
+        "[ Context 'pbxguard-out-itsp' created by 'pbx_config' ]\n"
+        "  's' =>            1. Set(GROUP(pbxguard-trunk)=itsp)         [f:14]\n"
+        "                    2. GotoIf($[${GROUP_COUNT(itsp@pbxguard-trunk)} > 2]?full) [f:15]\n"
+        "                    3. Dial(PJSIP/${ARG1}@itsp)                [f:16]\n"
+        "                    4. Return(next)                            [f:17]\n"
+        "     [full]         5. Return(next)                            [f:18]\n"),
+}
+
+
+def test_a_refused_destination_reaches_no_dial_through_every_branch():
+    asked = []
+
+    def show(what):
+        asked.append(what)
+        return SHOW.get(what, f"There is no existence of {what} extension\n")
+
+    assert audit.follow(show, "from-internal", "011442079460000") == ("blocked", "")
+    # The cap's subroutine, the extension's cap by a variable (the whole context), the refusals.
+    assert "pbxguard-extension-max" in asked and "blocked@pbxguard-refuse" in asked
+    assert audit.follow(show, "from-internal", "18765550100") == ("blocked", "")
+
+
+def test_a_routed_number_reaches_the_trunks_dial_and_no_secret_is_shown():
+    def show(what):
+        return SHOW.get(what, "")
+
+    assert audit.follow(show, "from-internal", "5551234567") == ("open", "'s' in [pbxguard-out-itsp] reaches Dial")
+    wild = "  '_X.' =>          1. Dial(IAX2/user:Secret1@itsp/${EXTEN})   [extensions.conf:2]\n"
+    assert audit.follow(lambda what: wild, "from-internal", "011442079460000") == (
+        "open", "'_X.' in [from-internal] reaches Dial")
+
+
+def test_jumps_that_cannot_be_followed_are_unknown_never_blocked():
+    by_variable = "  '_X.' =>          1. Goto(${TARGET},${EXTEN},1)   [extensions.conf:2]\n"
+    verdict = audit.follow(lambda what: by_variable, "from-internal", "011442079460000")
+    assert verdict[0] == "unknown" and "${TARGET}" in verdict[1]
+    loop = "  '_X.' =>          1. Goto(from-internal,1${EXTEN},1)   [extensions.conf:2]\n"
+    verdict = audit.follow(lambda what: loop, "from-internal", "011442079460000")
+    assert verdict[0] == "unknown" and verdict[1].startswith("more than 40 jumps")
+
+
+def test_trunk_caps_the_dial_plan_enforces():
+    steps = [("GotoIf", "$[${GROUP_COUNT(itsp@pbxguard-trunk)} > 2]?full"), ("Dial", "PJSIP/x@itsp"),
+             ("GotoIf", "$[${GROUP_COUNT(peer@pbxguard-trunk)} > 4]?full")]
+    assert audit.trunk_caps_enforced(steps) == {"itsp": 2, "peer": 4}
+    assert audit.trunk_caps_enforced([("Dial", None)]) == {}
 
 
 def test_versions():
@@ -164,10 +256,16 @@ def test_acl_on_extensions_only():
 
 
 def test_trunk_caps():
-    assert audit.score_trunks({"itsp": 10, "backup": 2})["detail"] == (
+    assert audit.score_trunks({"itsp": 10, "backup": 2}, None)["detail"] == (
         "trunk(s) allowed more than 2 calls at once: itsp (10)")
-    assert audit.score_trunks({"itsp": 2})["status"] == audit.PASS
-    assert audit.score_trunks({})["status"] == audit.UNKNOWN
+    assert audit.score_trunks({"itsp": 2}, {"itsp": 2})["status"] == audit.PASS
+    # The inventory says 2, the dial plan Asterisk loaded does not hold it to that.
+    verdict = audit.score_trunks({"itsp": 2}, {})
+    assert verdict["status"] == audit.FAIL and "enforces no channel cap on trunk(s) itsp" in verdict["detail"]
+    verdict = audit.score_trunks({"itsp": 2}, {"itsp": 2, "other": 5})
+    assert verdict["detail"] == "trunk(s) allowed more than 2 calls at once: other (5 in the dial plan)"
+    assert audit.score_trunks({}, {})["status"] == audit.UNKNOWN
+    assert audit.score_trunks({}, None)["status"] == audit.UNKNOWN
 
 
 def test_wildcards():
@@ -179,13 +277,24 @@ def test_wildcards():
     assert audit.score_wildcards({"read": False, "message": "no dial plan", "findings": []})["status"] == audit.UNKNOWN
 
 
+def test_wildcards_and_the_checkers_other_roads():
+    road = {"kind": "outbound-from-inbound", "pattern": None, "context": "from-trunk", "file": "e.conf", "line": 9,
+            "severity": "error"}
+    verdict = audit.score_wildcards({"read": True, "message": "", "findings": [road]})
+    assert verdict["status"] == audit.FAIL and "outbound-from-inbound in [from-trunk] (e.conf:9)" in verdict["detail"]
+    unknown = {**road, "kind": "unknown-context"}
+    assert audit.score_wildcards({"read": True, "message": "", "findings": [unknown]})["status"] == audit.PASS
+
+
 def test_international_probe():
-    blocked = {"context": "from-internal", "number": "19005550100", "route": ("_1900NXXXXXX", "Hangup", "")}
-    missing = {"context": "from-internal", "number": "011442079460000", "route": None}
-    open_route = {"context": "from-internal", "number": "18765550100", "route": ("_1NXXNXXXXXX", "Dial", "PJSIP/x")}
-    assert audit.score_international(True, [blocked, missing])["status"] == audit.PASS
-    verdict = audit.score_international(True, [blocked, open_route])
-    assert verdict["status"] == audit.FAIL and "18765550100@from-internal -> '_1NXXNXXXXXX' Dial" in verdict["detail"]
+    blocked = {"context": "from-internal", "number": "19005550100", "verdict": ("blocked", "")}
+    open_route = {"context": "from-internal", "number": "18765550100", "verdict": ("open", "'_1NXXNXXXXXX' in [x] reaches Dial")}
+    unknown = {"context": "from-internal", "number": "011442079460000", "verdict": ("unknown", "a variable")}
+    assert audit.score_international(True, [blocked])["status"] == audit.PASS
+    verdict = audit.score_international(True, [blocked, open_route, unknown])
+    assert verdict["status"] == audit.FAIL and "18765550100@from-internal: '_1NXXNXXXXXX' in [x] reaches Dial" in verdict["detail"]
+    assert audit.score_international(True, [blocked, unknown]) == {
+        "id": "international-blocked", "status": audit.UNKNOWN, "detail": "a variable"}
     assert audit.score_international(True, [])["status"] == audit.UNKNOWN
 
 
@@ -199,7 +308,7 @@ def test_score_gives_every_item_in_order():
     obs = {
         "apt": None, "asterisk_running": False, "asterisk_version": "", "secrets": [], "endpoints": [],
         "backups": {"dir": "/b", "count": 0, "newest": "", "age_hours": 0, "max_age_hours": 48},
-        "trunk_caps": {}, "dialplan": {"read": False, "message": "m", "findings": []}, "probes": [],
+        "trunk_caps": {}, "trunk_caps_enforced": None, "dialplan": {"read": False, "message": "m", "findings": []}, "probes": [],
         "nft": "", "iptables": "", "ip6tables": "", "fail2ban_running": False, "fail2ban_jails": [],
         "call_review_timer": {"unit": "t", "active": False, "last_result": ""},
     }
