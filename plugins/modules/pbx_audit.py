@@ -34,7 +34,7 @@ description:
     C(${EXTEN}) fails.
   - C(international-blocked) - each of O(probe_numbers), dialled in each extension context,
     is followed through the dial plan Asterisk loaded (C(dialplan show), every branch of
-    C(Goto), C(GotoIf), C(Gosub)): it passes when no step that places a call (C(Dial),
+    C(Goto), C(GotoIf), C(Gosub)), and passes when no step that places a call (C(Dial),
     C(DISA), C(Queue) and the like) is reachable.
   - C(firewall-default-deny) - an nftables input chain with policy drop (inet, or ip and
     ip6), or iptables and ip6tables INPUT policy DROP.
