@@ -419,5 +419,4 @@ def score(obs, releases, today):
         score_fail2ban(obs["fail2ban_running"], obs["fail2ban_jails"]),
         score_call_review(obs["call_review_timer"]),
     ]
-    assert tuple(entry["id"] for entry in results) == ITEMS
     return results
