@@ -100,7 +100,9 @@ def cdr_line(start, src, dst, billsec=60):
     end = (start + datetime.timedelta(seconds=billsec)).strftime("%Y-%m-%d %H:%M:%S")
     fields = ["", src, dst, "from-internal", f'"Ext {src}" <{src}>', f"PJSIP/{src}-0000001a", "PJSIP/itsp-0000001b",
               "Dial", f"PJSIP/{dst}@itsp", begin, begin, end]
-    return ",".join(f'"{value}"' for value in fields) + f",{billsec},{billsec},\"ANSWERED\",\"DOCUMENTATION\"\n"
+    # cdr_csv doubles the quotes inside a field (the caller ID's name is quoted).
+    quoted = (value.replace('"', '""') for value in fields)
+    return ",".join(f'"{value}"' for value in quoted) + f",{billsec},{billsec},\"ANSWERED\",\"DOCUMENTATION\"\n"
 
 
 def test_the_review_flags_an_international_burst_and_blocks_the_extension(hardened):
