@@ -11,7 +11,7 @@ COLLECTION_LINK := .collections/ansible_collections/pbxguard/hardening
 IMAGES := debian12 debian12-bare asterisk22 attacker
 # Molecule scenarios run two at a time (MOLECULE_JOBS), longest first so that both slots
 # finish close together; a scenario not named in SCENARIO_ORDER runs last.
-SCENARIO_ORDER := sip_extensions firewall openvpn trunks attack fresh fail2ban firewall_lockout smoke
+SCENARIO_ORDER := sip_extensions firewall openvpn trunks attack audit fresh fail2ban firewall_lockout smoke
 FOUND_SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 SCENARIOS := $(filter $(FOUND_SCENARIOS),$(SCENARIO_ORDER)) $(filter-out $(SCENARIO_ORDER),$(FOUND_SCENARIOS))
 SCENARIO ?= $(SCENARIOS)
@@ -19,8 +19,9 @@ MOLECULE_JOBS ?= 2
 # Each run's full output, one file per step or scenario (an ignored folder).
 LOGS := $(CURDIR)/.cache/logs
 # What the tests need on the machine itself (podman with runc, image building, the test apt
-# repository's index (dpkg-dev); shellcheck for sanity comes from PyPI).
-HOST_PACKAGES := podman runc debootstrap uidmap slirp4netns fuse-overlayfs git make dpkg-dev
+# repository's index (dpkg-dev); shellcheck for sanity comes from PyPI; chromium opens the audit
+# report in the audit scenario).
+HOST_PACKAGES := podman runc debootstrap uidmap slirp4netns fuse-overlayfs git make dpkg-dev chromium
 
 # Every tracked shell script, found by its first line: no hand-kept list to forget one in.
 SHELL_SCRIPTS = $(shell git ls-files -z | xargs -0 awk 'FNR == 1 && /^\#!.*[\/ ](ba|da)?sh( |$$)/ {print FILENAME} {nextfile}')

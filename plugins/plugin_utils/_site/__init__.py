@@ -19,11 +19,15 @@ import difflib
 from collections.abc import Mapping
 
 from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site import (
+    audit,
+    backup,
+    call_review,
     extensions,
     fail2ban,
     firewall,
     networks,
     openvpn,
+    patching,
     services,
     sip_extensions,
     sources,
@@ -38,7 +42,7 @@ SCHEMA_VERSION = 1
 
 # In dependency order: each topic may read the sections the ones before it wrote.
 TOPICS = (networks, trunks, vpn, services, sources, extensions, openvpn, firewall, fail2ban, sip_extensions,
-          trunks_role)
+          trunks_role, call_review, backup, patching, audit)
 
 # The facts the collection sets itself; an inventory must not set them.
 FACTS = ("pbx_site", "pbx_host")
