@@ -1,6 +1,7 @@
 """The attack roads' verdicts from the last attack scenario run: each road's checks that
 passed, read from .cache/logs/attack-roads.tsv (written by molecule/attack/tests/conftest.py,
-lines "NODEID<TAB>PHASE<TAB>OUTCOME"). A road is closed when every check of its file passed."""
+lines "NODEID<TAB>PHASE<TAB>OUTCOME"). A road is closed when every check of its file passed,
+FAILED otherwise (the road opened, or its legitimate path broke)."""
 
 import re
 import sys
@@ -34,7 +35,7 @@ def main():
         figures.record("attack roads", "(no run yet)", COMMAND)
         return 0
     for road, (passed, total) in roads.items():
-        verdict = "closed" if passed == total else "OPEN"
+        verdict = "closed" if passed == total else "FAILED"
         name = road.removeprefix("test_").replace("_", " ", 1).replace("_", " ")
         print(f"{name}: {verdict}, {passed}/{total} checks passed")
         figures.record(f"attack {name}", f"{verdict} ({passed}/{total} checks)", COMMAND)

@@ -35,6 +35,7 @@ def disa(lab):
     """What each DISA call left: bad PINs logged, locks logged, calls at the provider."""
     pin = lab.secret("office", "disa_pin")
     outcome = {}
+
     def bad_pins():
         return len(lab.log_lines("office", BAD_PIN_LOGGED))
 
