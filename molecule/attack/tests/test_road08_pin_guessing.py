@@ -77,7 +77,7 @@ def voicemail(lab):
         lab.asterisk("office", f"database put pbxguard-lab {caller} {keys}")
         lab.asterisk("office", f"channel originate Local/{caller}@pbxguard-lab-vm-guesser"
                                " extension 201@pbxguard-lab-voicemail")
-    # The wrong caller's second guess comes about 12 s in; then both calls end.
+    # The wrong caller's second guess comes about 16 s in (7 s apart); then both calls end.
     lab.wait_for(lambda: len(lab.log_lines("office", "keyed by wrong")) >= VOICEMAIL_ATTEMPTS, timeout=40)
     assert lab.wait_until_idle("office", timeout=40)
     return {caller: (len(lab.log_lines("office", f"keyed by {caller}")),
