@@ -19,6 +19,7 @@ MEASUREMENTS = [
     ["bench/firewall_bench.sh"],
     [sys.executable, "bench/fail2ban_bench.py"],
     [sys.executable, "bench/test_time.py"],
+    [sys.executable, "bench/attack_roads.py"],
 ]
 
 

@@ -9,8 +9,15 @@ Bans are per address and remembered, so each unlisted address plays one part on 
   outsider IPv6  the stolen secret from an unlisted address (banned by the end)
   guesser IPv4   the disguised password guesser (banned)
   guesser IPv6   the flood (banned)
+  roamer IPv4    the VPN impostor (office only; it reaches office's SIP through the tunnel)
+
+office alone has a provider (the "provider" container, a real Asterisk: a PJSIP trunk capped
+at 2 calls and an IAX2 peer whose DID leads to DISA) and two VPN phones, 202 and 203.
 """
 
+import os
+import re
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -24,6 +31,18 @@ REFUSED = {"401", "403", "407", "timeout"}
 TEST_NUMBER = "600"
 OUTSIDE_NUMBER = "0201234567"
 OUTSIDE_LOG = "pbxguard-lab outside call to"
+# Asterisk's own log on a PBX or the provider (notices and warnings).
+ASTERISK_LOG = "/var/log/asterisk/messages*"
+# What the provider logs of every call that reaches it (molecule/trunks' provider dial plan).
+PROVIDER_LOG = "provider got"
+# A domestic number: the outbound route takes it to the provider.
+DOMESTIC_NUMBER = "12125550147"
+# office's address inside its VPN, and the VPN phones' fixed addresses.
+VPN_SERVER = "10.242.7.129"
+VPN_PHONES = {"202": "10.242.7.140", "203": "10.242.7.141"}
+# Where the openvpn role left office's phone profiles on the controller.
+PROFILES = Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/nonexistent")) / "profiles" / "office"
+TUNNEL_UP = "Initialization Sequence Completed"
 
 
 class Lab:
@@ -44,17 +63,70 @@ class Lab:
                         for key, value in options.items())
         return self.host(client).sh(f"{attacks.SIP_CLIENT} {command} {argv}", check=False).strip()
 
-    def register(self, client, pbx, secret, family="ipv4"):
-        return self.sip(client, "register", server=self.address(pbx, family), user="201", password=secret,
+    def register(self, client, pbx, secret, family="ipv4", user="201", server=None):
+        """REGISTER user at pbx (or at server, an address of pbx such as its VPN one)."""
+        return self.sip(client, "register", server=server or self.address(pbx, family), user=user, password=secret,
                         timeout=5)
 
     def call(self, client, pbx, secret, number=TEST_NUMBER, family="ipv4"):
         return self.sip(client, "call", server=self.address(pbx, family), user="201", password=secret,
                         to=number, timeout=5)
 
-    def secret(self, pbx):
-        """Extension 201's generated secret on pbx (never printed: tests compare statuses)."""
-        return attacks.secret(self.host(pbx), "sip_201")
+    def secret(self, pbx, name="sip_201"):
+        """A generated secret or PIN on pbx (sip_201, vm_201, disa_pin; never printed: tests
+        compare statuses and counts)."""
+        return attacks.secret(self.host(pbx), name)
+
+    def asterisk(self, host, command):
+        """An Asterisk CLI command on host; its output. Never raises: a command may hold a PIN,
+        and a raised error would show it."""
+        return self.host(host).sh(f"asterisk -rx {shlex.quote(command)}", check=False)
+
+    def log_lines(self, host, text):
+        """The lines of host's Asterisk log that hold text."""
+        return self.host(host).sh(f"grep -hF {shlex.quote(text)} {ASTERISK_LOG} 2>/dev/null || true").splitlines()
+
+    def provider_calls(self, number):
+        """Calls to number that reached the provider."""
+        return self.log_lines("provider", f"{PROVIDER_LOG} {number}")
+
+    @staticmethod
+    def wait_for(probe, timeout=30):
+        """probe()'s first true value within timeout seconds, else its last value."""
+        deadline = time.time() + timeout
+        value = probe()
+        while not value and time.time() < deadline:
+            time.sleep(0.3)
+            value = probe()
+        return value
+
+    def wait_until_idle(self, *hosts, timeout=30):
+        """Wait until no channel is up on any of hosts (an Asterisk each); whether they all are."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            counts = [re.search(r"(\d+) active channel", self.asterisk(host, "core show channels count")) for host in hosts]
+            if all(count and count.group(1) == "0" for count in counts):
+                return True
+            time.sleep(0.5)
+        return False
+
+    def iax2_answers(self, client, pbx, family="ipv4"):
+        """Does pbx answer anything to an IAX2 POKE and an IAX2 NEW (a call) from client
+        within 3 s? Full frames of RFC 5456; a peer gets a PONG, a call token or a reject."""
+        probe = ("import socket, struct, sys\n"
+                 "family = socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET\n"
+                 "s = socket.socket(family, socket.SOCK_DGRAM); s.settimeout(3)\n"
+                 "s.connect((sys.argv[1], 4569))\n"
+                 "def frame(call, subclass, ies=b''):\n"
+                 "    return struct.pack('!HHIBBBB', 0x8000 | call, 0, 3, 0, 0, 6, subclass) + ies\n"
+                 "s.send(frame(1, 0x1e))  # POKE\n"
+                 "ies = bytes([11, 2, 0, 2]) + bytes([1, 7]) + b'5551009' + bytes([6, 4]) + b'peer'\n"
+                 "s.send(frame(2, 0x01, ies))  # NEW: version 2, called number, username\n"
+                 "try:\n"
+                 "    print('answer', len(s.recv(4096)))\n"
+                 "except OSError:\n"
+                 "    print('no answer')\n")
+        return self.host(client).sh(f"python3 - {self.address(pbx, family)}", stdin=probe).strip() != "no answer"
 
     def outside_calls(self, pbx):
         """Calls that reached the outside route (the stand-in trunk) on pbx."""
@@ -95,6 +167,34 @@ class Lab:
         probe = (f"import socket; s = socket.socket(socket.{kind}, socket.SOCK_DGRAM); s.settimeout(2); "
                  f"s.sendto(b'rtp-probe', ({target!r}, {port})); print(s.recv(64) == b'rtp-probe')")
         return self.host(client).sh(f"python3 -c \"{probe}\" 2>/dev/null || echo False", check=False).strip() == "True"
+
+
+class Tunnel:
+    """An OpenVPN client on client, started from the profile the openvpn role left for phone
+    (a number) on the controller; the profile is copied in, never printed."""
+
+    def __init__(self, lab, client, phone):
+        self.host = lab.host(client)
+        self.name = f"phone-{phone}"
+        self.log = f"/tmp/{self.name}.log"
+        self.host.copy_in(PROFILES / f"{self.name}.ovpn", f"/root/{self.name}.ovpn")
+
+    def start(self, timeout=40):
+        """Whether the tunnel came up within timeout seconds."""
+        self.host.sh(f"rm -f {self.log}; openvpn --config /root/{self.name}.ovpn --daemon {self.name}"
+                     f" --log {self.log} --writepid /run/{self.name}.pid")
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if TUNNEL_UP in self.text():
+                return True
+            time.sleep(0.5)
+        return False
+
+    def text(self):
+        return self.host.sh(f"cat {self.log} 2>/dev/null || true")
+
+    def stop(self):
+        self.host.sh(f"kill $(cat /run/{self.name}.pid) 2>/dev/null; rm -f /run/{self.name}.pid", check=False)
 
 
 def legitimate_path(lab, pbx):
