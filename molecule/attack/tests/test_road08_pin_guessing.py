@@ -1,11 +1,10 @@
-"""Road 8, PIN guessing: DISA and voicemail stop a guesser after the allowed attempts.
+"""Road 8, PIN guessing: DISA stops a guesser after the allowed attempts.
 
 DISA: the provider (office's IAX2 peer) calls the DID that leads to DISA and keys in a wrong
 PIN, one try per call. After trunks_disa_max_attempts (3 in the lab) such calls DISA is
 locked: even the right PIN dials nothing; once the admin unlocks it, the right PIN dials out.
-Voicemail: a caller in extension 201's voicemail keys in wrong PINs, then the right one;
-VoiceMailMain hangs up after sip_extensions_voicemail_maxlogins (2 in the lab, not Asterisk's
-own 3) and never hears the right PIN; the right PIN keyed first opens the mailbox.
+(Voicemail's own limit, maxlogins, is the sip_extensions scenario's; a live voicemail guesser
+here is still to come.)
 
 PINs are read from the PBX's store inside the test and only ever keyed in, never printed."""
 
@@ -18,7 +17,6 @@ DISA_ATTEMPTS = 3
 WRONG_PIN = "0000"
 BAD_PIN_LOGGED = "got bad password"
 DISA_LOCKED = "pbxguard: DISA is locked after failed PINs or in use"
-VOICEMAIL_ATTEMPTS = 2
 
 
 def disa_call(lab, keys, outcome):
@@ -64,35 +62,6 @@ def test_road08_disa_locks_after_the_allowed_attempts(disa):
 def test_road08_unlocked_disa_dials_out_with_the_right_pin(disa):
     assert disa["unlocked call at the provider"] == 1
     assert disa["bad pins at the end"] == DISA_ATTEMPTS
-
-
-@pytest.fixture(scope="module")
-def voicemail(lab):
-    """Two callers at once in 201's voicemail: "wrong" keys two wrong PINs then the right
-    one, "right" keys the right PIN then * and # (help, leave the menu). {caller: (guesses
-    keyed before the hang-up, whether the menu was left normally)}."""
-    pin = lab.secret("office", "vm_201")
-    guesses = {"wrong": f"00000000-99999999-{pin}", "right": f"{pin}-*"}
-    for caller, keys in guesses.items():
-        lab.asterisk("office", f"database put pbxguard-lab {caller} {keys}")
-        lab.asterisk("office", f"channel originate Local/{caller}@pbxguard-lab-vm-guesser"
-                               " extension 201@pbxguard-lab-voicemail")
-    # The wrong caller's second guess comes about 16 s in (7 s apart); then both calls end.
-    lab.wait_for(lambda: len(lab.log_lines("office", "keyed by wrong")) >= VOICEMAIL_ATTEMPTS, timeout=40)
-    assert lab.wait_until_idle("office", timeout=40)
-    return {caller: (len(lab.log_lines("office", f"keyed by {caller}")),
-                     len(lab.log_lines("office", f"voicemail menu left on Local/{caller}@")))
-            for caller in guesses}
-
-
-def test_road08_voicemail_hangs_up_after_the_allowed_attempts(voicemail):
-    keyed, left_menu = voicemail["wrong"]
-    assert keyed == VOICEMAIL_ATTEMPTS  # the right PIN, third, was never heard
-    assert left_menu == 0
-
-
-def test_road08_the_right_voicemail_pin_opens_the_mailbox(voicemail):
-    assert voicemail["right"] == (2, 1)
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
