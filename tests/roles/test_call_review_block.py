@@ -1,7 +1,8 @@
 """The call review's block (role call_review, pbxguard-call-review with call_review_block): run
 as on the PBX, with the review rules installed beside it and a stand-in for `asterisk -rx` that
 records each command. The key it writes is the PJSIP endpoint the call came from (what the
-trunks role's routes check with ${CHANNEL(endpoint)}), never the caller ID a phone sets."""
+trunks role's routes check with ${CHANNEL(endpoint)}), never the caller ID a phone sets, and
+never a trunk."""
 
 import datetime
 import json
@@ -53,7 +54,9 @@ def pbx(tmp_path):
         + record("PJSIP/203-0000001c", "202", "011441234567891", now)
         # No PJSIP channel (a Local channel, then none): flagged, but nothing to key a block on.
         + record("Local/204@from-internal-0000002b;1", "204", "011441234567892", now)
-        + record("", "205", "011441234567893", now))
+        + record("", "205", "011441234567893", now)
+        # In over the trunk and out again (DISA): the trunk is no extension to block.
+        + record("PJSIP/itsp-0000003a", "2125550100", "011441234567894", now))
     config = {
         "cdr_path": str(tmp_path / "Master.csv"), "usegmtime": False, "since_hours": 24,
         "international_prefix": "011", "country_code": "1", "dial_prefixes": [], "allowed_prefixes": [],
@@ -82,6 +85,7 @@ def test_the_block_is_keyed_on_the_pjsip_endpoint_never_the_caller_id(pbx):
     assert "blocked outbound calls of 201, 203" in done.stdout
     assert "not blocked: the international call of 204 came from no PJSIP endpoint" in done.stdout
     assert "not blocked: the international call of 205 came from no PJSIP endpoint" in done.stdout
+    assert "not blocked: the international call of itsp came from trunk itsp (DISA has its own lock)" in done.stdout
 
 
 def test_clear_removes_the_same_key(pbx):
