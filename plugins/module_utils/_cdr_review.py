@@ -22,7 +22,9 @@ and formatting characters escaped and is cut short. A line that cannot be read a
 is counted and skipped, never fatal, and memory stays bounded whatever the file holds.
 
 Each rule is a pure function over classified calls (see classify) with its thresholds as
-parameters, returning findings {rule, severity, extension, destination, start, detail}.
+parameters, returning findings {rule, severity, extension, endpoint, destination, start,
+detail}: endpoint is the PJSIP endpoint the call came from (empty for any other channel), the
+one key a block may use, as the caller ID (src) is whatever the phone sent.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ MAX_LINE_BYTES = 4096
 MAX_RECORD_LINES = 8
 TEXT_LIMIT = 64  # characters of attacker-controlled text quoted in a finding
 SKIPPED_LINES_KEPT = 20
+# The Asterisk database family of blocked endpoints: the review (role call_review) puts an
+# endpoint there, and the trunks role's dial plan refuses its outside calls.
+BLOCKED_FAMILY = "pbxguard-blocked"
 
 RULES = ("international", "premium", "after_hours", "burst", "concurrency", "long_call", "new_destination")
 SEVERITY = {
@@ -101,6 +106,8 @@ _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-
 _COUNT = re.compile(r"[0-9]{1,10}")
 # TECH/resource-suffix, e.g. PJSIP/201-0000001a, IAX2/branch-1234, Local/201@from-internal-0000002b;1
 _CHANNEL = re.compile(r"([A-Za-z0-9_]+)/(.+)-[0-9A-Fa-f]+(?:;[12])?")
+# A PJSIP endpoint name that can be a key of Asterisk's database through the CLI (no spaces).
+_ENDPOINT = re.compile(r"[A-Za-z0-9_.+-]{1,64}")
 _HOURS = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])")
 _PREFIX = re.compile(r"\+?[0-9]+")
 
@@ -348,6 +355,15 @@ def endpoint(channel):
     return name.split("@", 1)[0] if match.group(1).lower() == "local" else name
 
 
+def pjsip_endpoint(channel):
+    """The PJSIP endpoint of a channel name (201 for PJSIP/201-0000001a), else "": what
+    ${CHANNEL(endpoint)} gives in the dial plan for that channel."""
+    match = _CHANNEL.fullmatch(channel.strip())
+    if not match or match.group(1).upper() != "PJSIP" or not _ENDPOINT.fullmatch(match.group(2)):
+        return ""
+    return match.group(2)
+
+
 def classify(record, numbering, trunks=()):
     """The Call of a record. trunks names the site's trunks: a call is outbound when its
     destination channel is on one of them, or when it did not come in over one and dst is an
@@ -396,6 +412,7 @@ def finding(rule, call, detail, start=None, destination=None):
         "rule": rule,
         "severity": SEVERITY[rule],
         "extension": clean(call.extension),
+        "endpoint": pjsip_endpoint(record.channel),
         "destination": clean(record.dst if destination is None else destination),
         "start": _when(record.start if start is None else start),
         "detail": detail,

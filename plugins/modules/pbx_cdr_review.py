@@ -216,7 +216,9 @@ findings:
     - What the rules flagged, in order of start time, at most O(max_findings).
     - C(rule) is the rule's name; C(severity) C(high) (international, premium, burst,
       concurrency), C(medium) (after_hours, long_call) or C(low) (new_destination);
-      C(extension) the calling extension; C(destination) the number dialled (C(dst));
+      C(extension) the calling extension; C(endpoint) the PJSIP endpoint the call came from
+      (the channel's, never the caller ID; empty for other channels), the key of a block;
+      C(destination) the number dialled (C(dst));
       C(start) the start time as Master.csv writes it (local time); C(detail) a sentence.
   returned: always
   type: list
@@ -225,12 +227,14 @@ findings:
     - rule: international
       severity: high
       extension: "205"
+      endpoint: "205"
       destination: "011882161234567"
       start: "2026-11-29 03:00:05"
       detail: international call to +882161234567 (ANSWERED, 25 s billed)
     - rule: burst
       severity: high
       extension: "205"
+      endpoint: "205"
       destination: "011882161234567"
       start: "2026-11-29 03:00:05"
       detail: 12 outbound calls between 03:00:05 and 03:07:25, at most 12 within 10 minutes (limit 10), to 12 destinations

@@ -1,9 +1,13 @@
-"""trunks on a real Asterisk 22 PBX with a real Asterisk 22 provider: a domestic call from an
-extension reaches the provider; international, premium and high-fraud calls are refused and
-never reach it; a third simultaneous call over a trunk capped at 2 is refused; a call arriving
-on the trunk cannot dial out again; an IAX2 call with the peer's secret from another address is
-refused; the files with secrets are private, the PBX's own dial plan is left alone, and a -v
-rerun changes nothing and prints no secret.
+"""trunks on a real Asterisk 22 PBX with a real Asterisk 22 provider: the PBX registers its
+trunk and a DID call reaches it over that registration; a domestic call from an extension
+reaches the provider; international, premium and high-fraud calls are refused and never reach
+it; a third simultaneous call over a trunk capped at 2 is refused; a call arriving on the trunk
+cannot dial out again; an IAX2 call with the peer's secret from another address is refused; an
+extension in the call review's block list cannot call out (emergency numbers still go) until it
+is cleared; the files with secrets are private, the PBX's own dial plan is left alone. On a
+FreePBX 17-style PBX, Asterisk loads the role's blocks together with FreePBX's files, refuses an
+international call that FreePBX's own wildcard route would have sent, and FreePBX's files stay
+byte for byte. A -v rerun on both PBXs changes nothing and prints no secret.
 
 Secrets are read from the store on the PBX inside the tests and never printed."""
 
@@ -21,6 +25,9 @@ SCENARIO = pathlib.Path(__file__).resolve().parent.parent
 STORE = "/etc/pbxguard/secrets.json"
 LOG = "/var/log/asterisk/messages.log"
 PEER_SECRET = "Kx7RmQ2vTzN9wLp4HbY6cJ3sDf8GaE5u"
+ITSP_SECRET = "Wq5TzR8mKx3NvLb7HcY2jP6sDf9GaE4u"
+# Extension 201's password in the FreePBX fixture (FreePBX keeps its own secrets).
+FREEPBX_201 = "FreePBXFixture201hT6wQ9zK2mV8xR4b"
 
 
 def asterisk(host, command):
@@ -65,6 +72,11 @@ def pbx(testbed):
 
 
 @pytest.fixture(scope="module")
+def freepbx(testbed):
+    return testbed.host("freepbx")
+
+
+@pytest.fixture(scope="module")
 def provider(testbed):
     return testbed.host("provider")
 
@@ -81,17 +93,19 @@ def phone(testbed):
 
 @pytest.fixture(scope="module")
 def call(testbed, pbx, phone):
-    """call(number, calls=1, hold_ms=1000) -> the final status of each call, as text, sorted."""
-    secret = json.loads(pbx.file(STORE).content_string)["secrets"]["sip_201"]["value"]
+    """call(number, calls=1, hold_ms=1000, to="office") -> the final status of each call from
+    extension 201, as text, sorted."""
+    secrets = {"office": json.loads(pbx.file(STORE).content_string)["secrets"]["sip_201"]["value"],
+               "freepbx": FREEPBX_201}
     runs = iter(range(1000))
 
-    def place(number, calls=1, hold_ms=1000):
+    def place(number, calls=1, hold_ms=1000, to="office"):
         log = f"/tmp/sipp-{next(runs)}.log"
         phone.run(
-            f"sipp -sf /root/call.xml -s {number} -key user 201 -au 201 -ap {secret}"
+            f"sipp -sf /root/call.xml -s {number} -key user 201 -au 201 -ap {secrets[to]}"
             f" -i {testbed.address('phone')} -p 5070 -m {calls} -l {calls} -r 10 -d {hold_ms}"
             f" -recv_timeout 15000 -timeout 40s -nostdin -trace_logs -log_file {log}"
-            f" {testbed.address('office')}:5060 >/dev/null 2>&1")
+            f" {testbed.address(to)}:5060 >/dev/null 2>&1")
         return sorted(re.findall(r"status (\d+)", phone.file(log).content_string if phone.file(log).exists else ""))
 
     return place
@@ -109,6 +123,20 @@ def test_asterisk_loaded_the_trunks_and_the_dial_plan(pbx):
     endpoint = asterisk(pbx, "pjsip show endpoint itsp")
     assert re.search(r"(?m)^\s*context\s+:\s+pbxguard-from-itsp\s*$", endpoint)
     assert re.search(r"(?m)^\s*acl\s+:\s+deny/permit", endpoint)
+
+
+def test_the_trunk_is_registered_with_the_provider(pbx, provider):
+    # The provider challenges the REGISTER (account office): Registered means the secret was right.
+    assert wait_for(lambda: re.search(r"(?m)^\s*itsp/sip:10\.242\.3\.30:5060\s.*\bRegistered\b",
+                                      asterisk(pbx, "pjsip show registrations")))
+    # The provider knows the PBX only where it registered: its AOR has no static contact.
+    assert re.search(r"(?m)^\s*Contact:\s+office/sip:\S*@10\.242\.3\.10:5060", asterisk(provider, "pjsip show contacts"))
+
+
+def test_a_did_call_reaches_the_pbx_over_the_registration(pbx, provider):
+    before = len(log_lines(pbx, "call on trunk itsp for DID 5551000"))
+    asterisk(provider, "channel originate PJSIP/5551000@pbx application Wait 1")
+    assert wait_for(lambda: len(log_lines(pbx, "call on trunk itsp for DID 5551000")) > before)
 
 
 def test_a_domestic_call_reaches_the_provider(call, provider):
@@ -163,6 +191,64 @@ def test_an_unauthenticated_iax2_guest_call_is_refused(pbx, provider, testbed):
     assert "guest" in asterisk(pbx, "iax2 show users")
 
 
+def test_an_extension_the_call_review_blocked_cannot_call_out_until_cleared(call, pbx, provider):
+    # What pbxguard-call-review --block runs: the key is the PJSIP endpoint the calls came from.
+    assert "success" in asterisk(pbx, "database put pbxguard-blocked 201 international")
+    try:
+        assert call("12125550150") == ["403"]
+        assert wait_for(lambda: log_lines(pbx, "pbxguard: extension 201 is blocked (pbxguard-blocked)"))
+        # Emergency numbers still go out.
+        assert call("911") == ["200"]
+        assert wait_for(lambda: log_lines(provider, "provider got 911"))
+        assert log_lines(provider, "provider got 12125550150") == []
+    finally:
+        cleared = asterisk(pbx, "database del pbxguard-blocked 201")
+    assert "removed" in cleared
+    assert call("12125550150") == ["200"]
+    assert wait_for(lambda: log_lines(provider, "provider got 12125550150"))
+
+
+def test_freepbx_loaded_the_roles_blocks_with_its_own_files(freepbx):
+    # FreePBX's own endpoints and the role's trunk, from pjsip.conf and pjsip_custom.conf.
+    endpoints = asterisk(freepbx, "pjsip show endpoints")
+    assert re.search(r"(?m)^\s*Endpoint:\s+201[\s/]", endpoints) and re.search(r"(?m)^\s*Endpoint:\s+itsp[\s/]", endpoints)
+    assert re.search(r"(?m)^\s*context\s+:\s+pbxguard-from-itsp\s*$", asterisk(freepbx, "pjsip show endpoint itsp"))
+    # The IAX2 peer from iax_custom.conf.
+    assert re.search(r"(?m)^peer[\s/]", asterisk(freepbx, "iax2 show peers"))
+    # The dial plan from extensions_custom.conf, reached from FreePBX's from-internal.
+    shown = asterisk(freepbx, "dialplan show 12125550151@from-internal")
+    assert "[ Included context 'from-internal-custom' created by 'pbx_config' ]" in shown
+    assert "Context 'pbxguard-route-outbound' created by 'pbx_config'" in asterisk(freepbx, "dialplan show pbxguard-route-outbound")
+    # Asterisk drops what it cannot parse with a log line only (Debian's stock
+    # cel_sqlite3_custom.conf has one such line of its own).
+    errors = re.compile(r"parse error|Error parsing|Could not create an object|Could not find option|cannot be parsed")
+    assert [line for line in freepbx.file(LOG).content_string.splitlines()
+            if errors.search(line) and "cel_sqlite3_custom.conf" not in line] == []
+
+
+def test_freepbx_own_files_are_unchanged(freepbx):
+    checked = freepbx.run("cd /etc/asterisk && sha256sum --check --strict /root/freepbx-owned.sha256")
+    assert checked.rc == 0, checked.stdout
+    # pjsip.conf, extensions.conf, iax.conf and their generated parts, at least.
+    assert len(checked.stdout.splitlines()) >= 12
+    for name in ("extensions_custom.conf", "pjsip_custom.conf", "iax_custom.conf"):
+        text = freepbx.file(f"/etc/asterisk/{name}").content_string
+        assert text.count("; BEGIN pbxguard.hardening trunks") == 1 and text.count("; END pbxguard.hardening trunks") == 1
+
+
+def test_freepbx_refuses_an_international_call_its_own_route_would_send(call, freepbx, provider):
+    # FreePBX's outbound route _011. would dial it over itsp; from-internal-custom comes first.
+    assert call("011441234567899", to="freepbx") == ["403"]
+    assert wait_for(lambda: log_lines(freepbx, "pbxguard: refused a blocked or unrouted destination"))
+    time.sleep(0.5)
+    assert log_lines(provider, "provider got 011441234567899") == []
+
+
+def test_freepbx_sends_a_domestic_call_to_the_provider(call, provider):
+    assert call("12125550151", to="freepbx") == ["200"]
+    assert wait_for(lambda: log_lines(provider, "provider got 12125550151"))
+
+
 def test_files_with_secrets_are_private(pbx):
     for name in ("pbxguard_trunks_pjsip.conf", "pbxguard_trunks_iax.conf", "pbxguard_trunks_extensions.conf"):
         file = pbx.file(f"/etc/asterisk/{name}")
@@ -181,26 +267,27 @@ def test_the_rest_of_extensions_conf_is_left_alone(pbx):
 def verbose_rerun(testbed, pbx):
     """A third run, with -v: its whole output, and every secret it must not show."""
     inventory = {"all": {"children": {"pbx": {"hosts": {
-        "office": {"ansible_host": testbed.container("office"), "ansible_connection": "containers.podman.podman"}}}}}}
+        name: {"ansible_host": testbed.container(name), "ansible_connection": "containers.podman.podman"}
+        for name in ("office", "freepbx")}}}}}
     path = pathlib.Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "rerun-inventory.yml"
     path.write_text(yaml.safe_dump(inventory))
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default")
     run = subprocess.run(["ansible-playbook", "-v", "-i", str(path), str(SCENARIO / "converge.yml")],
                          capture_output=True, text=True, env=env, check=False, timeout=900)
     stored = json.loads(pbx.file(STORE).content_string)["secrets"]
-    return Run(run), Hidden([entry["value"] for entry in stored.values()] + [PEER_SECRET])
+    return Run(run), Hidden([entry["value"] for entry in stored.values()] + [PEER_SECRET, ITSP_SECRET])
 
 
 def test_a_verbose_rerun_changes_nothing(verbose_rerun):
     run, _secrets = verbose_rerun
-    recap = re.findall(r"(?m)^(office)\s+:\s+ok=\d+\s+changed=(\d+).*failed=(\d+)", run.stdout)
+    recap = re.findall(r"(?m)^(freepbx|office)\s+:\s+ok=\d+\s+changed=(\d+).*failed=(\d+)", run.stdout)
     assert run.returncode == 0, recap
-    assert recap == [("office", "0", "0")]
+    assert recap == [("freepbx", "0", "0"), ("office", "0", "0")]
 
 
 def test_a_verbose_run_prints_no_secret(verbose_rerun):
     run, secrets = verbose_rerun
     output = run.stdout + run.stderr
-    # sip_201, sip_202, vm_201, vm_202 from the store, and the peer's given secret.
-    assert len(secrets) == 5
+    # sip_201, sip_202, vm_201, vm_202 from the store, and the trunks' given secrets.
+    assert len(secrets) == 6
     assert [index for index, secret in enumerate(secrets) if secret in output] == []

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 
 from ansible_collections.pbxguard.hardening.plugins.module_utils._cdr_review import (
+    BLOCKED_FAMILY,
     HIGH_FRAUD_AREA_CODES,
     PREMIUM_AREA_CODES,
     PREMIUM_EXCHANGES,
@@ -428,27 +429,36 @@ def trunk_cap(trunk, full_label):
 def draw_refuse():
     lines = []
     lines += extension("blocked", ["Log(NOTICE,pbxguard: refused a blocked or unrouted destination)", "Hangup(21)"])
+    lines += extension("extension-blocked", [
+        f"Log(NOTICE,pbxguard: extension ${{CHANNEL(endpoint)}} is blocked ({BLOCKED_FAMILY}) until an admin clears it)",
+        "Hangup(21)"])
     lines += extension("extension-busy", ["Log(NOTICE,pbxguard: the extension is at its cap of outside calls)",
                                           "Hangup(34)"])
     lines += extension("trunks-busy", ["Log(NOTICE,pbxguard: every trunk of the route is at its cap or down)",
                                        "Hangup(34)"])
-    return {"name": REFUSE, "comment": "Clear rejections: 403 for a refused destination, 503 at a cap", "lines": lines}
+    return {"name": REFUSE, "comment": "Clear rejections: 403 for a refused destination or a blocked extension,"
+                                       " 503 at a cap", "lines": lines}
 
 
 def draw_extension_cap(caps):
+    # Keyed on the PJSIP endpoint the call comes from, never on the caller ID a phone sets.
     cap = extension("s", [
+        f"GotoIf(${{DB_EXISTS({BLOCKED_FAMILY}/${{CHANNEL(endpoint)}})}}?blocked)",
         "Set(GROUP(pbxguard-extension)=${CHANNEL(endpoint)})",
         "Gosub(" + EXTENSION_MAX + ",${CHANNEL(endpoint)},1)",
         "GotoIf($[${GROUP_COUNT(${CHANNEL(endpoint)}@pbxguard-extension)} > ${GOSUB_RETVAL}]?full)",
         "Return()",
         f"(full),Goto({REFUSE},extension-busy,1)",
+        f"(blocked),Goto({REFUSE},extension-blocked,1)",
     ])
     maximum = []
     for number, count in sorted(caps.items()):
         maximum += extension(number, [f"Return({count})"])
     return [
-        {"name": EXTENSION_CAP, "comment": "Outside calls an extension may have at once; a caller that is no"
-                                           " extension finds no cap and is hung up", "lines": cap},
+        {"name": EXTENSION_CAP, "comment": "Before an outside call: an extension the call review blocked is"
+                                           f" refused (family {BLOCKED_FAMILY}), then the outside calls it may have"
+                                           " at once; a caller that is no extension finds no cap and is hung up",
+         "lines": cap},
         {"name": EXTENSION_MAX, "comment": "Each extension's cap", "lines": maximum},
     ]
 

@@ -93,24 +93,24 @@ def test_burst_of_international_calls_at_3am():
         "new_destination": 12,
     }
     assert review.burst(calls) == [{
-        "rule": "burst", "severity": "high", "extension": "205", "destination": "011882161234567",
+        "rule": "burst", "severity": "high", "extension": "205", "endpoint": "205", "destination": "011882161234567",
         "start": "2026-11-29 03:00:05",
         "detail": "12 outbound calls between 03:00:05 and 03:07:25, at most 12 within 10 minutes (limit 10), to 12 destinations",
     }]
     international = review.international(calls, NANP)
     assert international[0] == {
-        "rule": "international", "severity": "high", "extension": "205", "destination": "011882161234567",
+        "rule": "international", "severity": "high", "extension": "205", "endpoint": "205", "destination": "011882161234567",
         "start": "2026-11-29 03:00:05", "detail": "international call to +882161234567 (ANSWERED, 25 s billed)",
     }
     assert international[2]["detail"] == "international call to +2524112233 (FAILED)"
     assert [item["destination"] for item in international] == BURST_NUMBERS
     assert review.after_hours(calls)[0] == {
-        "rule": "after_hours", "severity": "medium", "extension": "205", "destination": "011882161234567",
+        "rule": "after_hours", "severity": "medium", "extension": "205", "endpoint": "205", "destination": "011882161234567",
         "start": "2026-11-29 03:00:05",
         "detail": "outbound call on Sunday at 03:00, outside business hours (Mon-Fri 07:00-19:00)",
     }
     assert review.new_destination(calls, KNOWN)[0] == {
-        "rule": "new_destination", "severity": "low", "extension": "205", "destination": "011882161234567",
+        "rule": "new_destination", "severity": "low", "extension": "205", "endpoint": "205", "destination": "011882161234567",
         "start": "2026-11-29 03:00:05", "detail": "first call to 011882161234567 (ANSWERED, 25 s billed)",
     }
 
@@ -118,14 +118,14 @@ def test_burst_of_international_calls_at_3am():
 def test_premium_and_caribbean_calls():
     calls, dummy = fixture("premium.csv")
     assert review.premium(calls, NANP) == [
-        {"rule": "premium", "severity": "high", "extension": "203", "destination": "19005550123",
+        {"rule": "premium", "severity": "high", "extension": "203", "endpoint": "203", "destination": "19005550123",
          "start": "2026-11-24 10:12:03", "detail": "premium-rate area code 900 (ANSWERED, 312 s billed)"},
-        {"rule": "premium", "severity": "high", "extension": "203", "destination": "8095550188",
+        {"rule": "premium", "severity": "high", "extension": "203", "endpoint": "203", "destination": "8095550188",
          "start": "2026-11-24 10:20:41",
          "detail": "high-fraud NANP area code 809, billed as international (ANSWERED, 95 s billed)"},
-        {"rule": "premium", "severity": "high", "extension": "203", "destination": "18765550123",
+        {"rule": "premium", "severity": "high", "extension": "203", "endpoint": "203", "destination": "18765550123",
          "start": "2026-11-24 11:02:17", "detail": "high-fraud NANP area code 876, billed as international (NO ANSWER)"},
-        {"rule": "premium", "severity": "high", "extension": "206", "destination": "+12645550111",
+        {"rule": "premium", "severity": "high", "extension": "206", "endpoint": "206", "destination": "+12645550111",
          "start": "2026-11-24 14:45:00",
          "detail": "high-fraud NANP area code 264, billed as international (ANSWERED, 61 s billed)"},
     ]
@@ -136,7 +136,7 @@ def test_premium_and_caribbean_calls():
 def test_four_hour_call():
     calls, dummy = fixture("long_call.csv")
     assert every_rule(calls) == [{
-        "rule": "long_call", "severity": "medium", "extension": "204", "destination": "2125550147",
+        "rule": "long_call", "severity": "medium", "extension": "204", "endpoint": "204", "destination": "2125550147",
         "start": "2026-11-24 09:05:00", "detail": "call of 4 h 00 min (14400 s billed, more than 7200 s)",
     }]
 
@@ -144,7 +144,7 @@ def test_four_hour_call():
 def test_three_simultaneous_calls_over_a_trunk_capped_at_2():
     calls, dummy = fixture("concurrency.csv")
     assert every_rule(calls) == [{
-        "rule": "concurrency", "severity": "high", "extension": "203", "destination": "9175550134",
+        "rule": "concurrency", "severity": "high", "extension": "203", "endpoint": "203", "destination": "9175550134",
         "start": "2026-11-24 10:02:05", "detail": "3 answered calls up at once over trunk itsp (cap 2)",
     }]
     assert review.concurrency(calls, {"itsp": 3}) == []
@@ -174,9 +174,9 @@ def test_hostile_rows_are_skipped_or_read_safely():
     # The caller ID text of the inbound calls flags nothing; the international call and the
     # long inbound call are flagged with their text escaped.
     assert every_rule(calls, KNOWN | {"01144207946001"}) == [
-        {"rule": "international", "severity": "high", "extension": "202", "destination": "01144207946001",
+        {"rule": "international", "severity": "high", "extension": "202", "endpoint": "202", "destination": "01144207946001",
          "start": "2026-11-24 11:05:00", "detail": "international call to +44207946001 (ANSWERED, 40 s billed)"},
-        {"rule": "long_call", "severity": "medium", "extension": "itsp", "destination": "2125550100\\x1b[2J",
+        {"rule": "long_call", "severity": "medium", "extension": "itsp", "endpoint": "itsp", "destination": "2125550100\\x1b[2J",
          "start": "2026-11-24 11:15:00", "detail": "call of 2 h 01 min (7300 s billed, more than 7200 s)"},
     ]
 
@@ -556,3 +556,17 @@ def test_new_destination_once_per_number_and_outbound_only():
         ("2125550199", "2026-11-24 10:00:00"),
     ]
     assert review.destinations(calls) == {"2125550199", "2125550147"}
+
+
+@pytest.mark.parametrize(("channel", "endpoint"), [
+    ("PJSIP/201-0000001a", "201"),
+    ("PJSIP/itsp-00000002", "itsp"),
+    ("Local/201@from-internal-0000002b;1", ""),
+    ("IAX2/peer-1234", ""),
+    ("DAHDI/1-1", ""),
+    ("PJSIP/20 1-0000001a", ""),
+    ("PJSIP/201;rm -rf-0000001a", ""),
+    ("", ""),
+], ids=["extension", "trunk", "local", "iax2", "dahdi", "space", "hostile", "empty"])
+def test_the_key_of_a_block_is_the_pjsip_endpoint_of_the_channel_only(channel, endpoint):
+    assert review.pjsip_endpoint(channel) == endpoint

@@ -125,7 +125,7 @@ def test_burst_of_international_calls_at_3am(state, review):
         "international", "after_hours", "burst", "new_destination", "international",
     ]
     assert result["findings"][2] == {
-        "rule": "burst", "severity": "high", "extension": "205", "destination": "011882161234567",
+        "rule": "burst", "severity": "high", "extension": "205", "endpoint": "205", "destination": "011882161234567",
         "start": "2026-11-29 03:00:05",
         "detail": "12 outbound calls between 03:00:05 and 03:07:25, at most 12 within 10 minutes (limit 10), to 12 destinations",
     }
@@ -142,13 +142,13 @@ def test_burst_of_international_calls_at_3am(state, review):
     "name, counts, first",
     [
         ("premium.csv", {"premium": 4}, {
-            "rule": "premium", "severity": "high", "extension": "203", "destination": "19005550123",
+            "rule": "premium", "severity": "high", "extension": "203", "endpoint": "203", "destination": "19005550123",
             "start": "2026-11-24 10:12:03", "detail": "premium-rate area code 900 (ANSWERED, 312 s billed)"}),
         ("long_call.csv", {"long_call": 1}, {
-            "rule": "long_call", "severity": "medium", "extension": "204", "destination": "2125550147",
+            "rule": "long_call", "severity": "medium", "extension": "204", "endpoint": "204", "destination": "2125550147",
             "start": "2026-11-24 09:05:00", "detail": "call of 4 h 00 min (14400 s billed, more than 7200 s)"}),
         ("concurrency.csv", {"concurrency": 1}, {
-            "rule": "concurrency", "severity": "high", "extension": "203", "destination": "9175550134",
+            "rule": "concurrency", "severity": "high", "extension": "203", "endpoint": "203", "destination": "9175550134",
             "start": "2026-11-24 10:02:05", "detail": "3 answered calls up at once over trunk itsp (cap 2)"}),
     ],
 )

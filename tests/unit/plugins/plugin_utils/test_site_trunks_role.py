@@ -4,6 +4,7 @@ checker finds nothing in the dial plan the model draws."""
 
 import pytest
 
+from ansible_collections.pbxguard.hardening.plugins.module_utils._cdr_review import BLOCKED_FAMILY, pjsip_endpoint
 from ansible_collections.pbxguard.hardening.plugins.module_utils._dialplan import check_texts
 from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site.trunks_role import (
     BLOCKED,
@@ -109,6 +110,31 @@ def test_blocked_destinations_refuse_unless_a_route_allows_them(site):
     assert lines_of(role, "from-internal", "_1NXXNXXXXXX")[-1] == " same => n,Goto(pbxguard-route-outbound,${EXTEN},1)"
     # Emergency calls are never held back by the extension's cap.
     assert lines_of(role, "from-internal", "911") == ["exten => 911,1,Goto(pbxguard-route-outbound,${EXTEN},1)"]
+
+
+@pytest.mark.parametrize("freepbx", [False, True], ids=["asterisk", "freepbx"])
+def test_an_extension_the_call_review_blocked_is_refused_before_any_route(site, freepbx):
+    role = site(SITE, host={"freepbx": freepbx})["trunks_role"]
+    check = lines_of(role, "pbxguard-extension-cap", "s")
+    # Keyed on the endpoint the call comes from, the key the call review writes; never the caller ID.
+    assert check[0] == "exten => s,1,GotoIf(${DB_EXISTS(pbxguard-blocked/${CHANNEL(endpoint)})}?blocked)"
+    assert BLOCKED_FAMILY == "pbxguard-blocked" and pjsip_endpoint("PJSIP/201-0000001a") == "201"
+    assert "CALLERID" not in text_of(role)
+    assert check[-1] == " same => n(blocked),Goto(pbxguard-refuse,extension-blocked,1)"
+    assert lines_of(role, "pbxguard-refuse", "extension-blocked") == [
+        "exten => extension-blocked,1,Log(NOTICE,pbxguard: extension ${CHANNEL(endpoint)} is blocked"
+        " (pbxguard-blocked) until an admin clears it)",
+        " same => n,Hangup(21)",
+    ]
+    # Every outside number passes through the check first; emergency numbers and the
+    # extensions' own numbers never do.
+    extensions = "from-internal-custom" if freepbx else "from-internal"
+    firsts = {line.split(",")[0][len("exten => "):]: line for line in context(role, extensions)["lines"]
+              if line.startswith("exten => ")}
+    outside = [pattern for pattern in firsts if pattern not in ("201", "202", "911", "933")]
+    assert "_NXXNXXXXXX" in outside and "_011XXXXXXXXXXXX" in outside and "_1800NXXXXXX" in outside
+    assert [p for p in outside if firsts[p] != f"exten => {p},1,Gosub(pbxguard-extension-cap,s,1)"] == []
+    assert firsts["911"] == "exten => 911,1,Goto(pbxguard-route-outbound,${EXTEN},1)"
 
 
 def test_route_failover_and_caps(site):
