@@ -103,7 +103,7 @@ class Phone:
             left = deadline - time.monotonic()
             if left <= 0:
                 return b""
-            ready, _, _ = select.select([self.sock], [], [], left)
+            ready = select.select([self.sock], [], [], left)[0]
             if not ready:
                 return b""
             try:
@@ -190,7 +190,7 @@ class Phone:
                 self.rtp.sendto(struct.pack("!BBHII", 0x80, 0, n, n * 160, ssrc) + payload, destination)
             while True:
                 left = start + (n + 1) * RTP_INTERVAL - time.monotonic()
-                ready, _, _ = select.select([self.rtp, self.sock], [], [], max(left, 0))
+                ready = select.select([self.rtp, self.sock], [], [], max(left, 0))[0]
                 if not ready:
                     break
                 if self.sock in ready:

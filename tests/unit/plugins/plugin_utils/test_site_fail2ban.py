@@ -207,8 +207,8 @@ def test_bantime_equal_to_findtime_is_enough(site):
                  "fail2ban_recidive_findtime": 86401})["fail2ban"]["bantime"] == 86400
 
 
-ROAMING = {"pbx_sip_open_to_world": True, "pbx_extensions": [{"number": "401", "roaming": True},
-                                                            {"number": "402", "roaming": True}]}
+ROAMING = {"pbx_sip_open_to_world": True,
+           "pbx_extensions": [{"number": "401", "roaming": True}, {"number": "402", "roaming": True}]}
 
 
 @pytest.mark.parametrize(("backend", "expected"), [("nftables", "nftables"), ("iptables", "iptables")])
