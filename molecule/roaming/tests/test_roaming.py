@@ -10,6 +10,7 @@ import json
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,19 @@ MAX_GUESSES = 5
 FORGED = "10.242.8.99"
 SESSION = 150  # seconds of the phones' session
 PHONES = {"roamer": "401", "nated": "402", "phone": "201"}
+# What `make bench` reports from the last run (bench/roaming.py): "figure<TAB>value" lines.
+FIGURES = Path(__file__).resolve().parents[3] / ".cache" / "logs" / "roaming-figures.tsv"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def figures():
+    FIGURES.parent.mkdir(parents=True, exist_ok=True)
+    FIGURES.write_text("")
+
+
+def measured(figure, value):
+    with FIGURES.open("a", encoding="utf-8") as out:
+        out.write(f"{figure}\t{value}\n")
 
 
 def banned(pbx, jail=SIP_JAIL):
@@ -101,7 +115,7 @@ def test_every_guesser_lands_at_most_five_guesses_and_is_banned(testbed, pbx, na
     assert wait_for_ban(pbx, address), f"{address} not banned: {report}"
     time.sleep(1)  # stragglers the ban did not stop would show in the log now
     landed = guesses(pbx, address)
-    print(f"bench: {name} guesses={landed} sent={report['sent']}")
+    measured(f"guesses before the ban: {name}", f"{landed} of {report['sent']} sent")
     assert 1 <= landed <= MAX_GUESSES, f"{name} landed {landed} guesses: {report}"
     assert FORGED not in banned(pbx)
 
@@ -116,8 +130,11 @@ def test_calls_connect_fast_carry_rtp_both_ways_and_hang_up(session):
     for name, report in session.items():
         calls = report["calls"]
         assert len(calls) >= 3, (name, calls)
+        setups = [call["setup"] for call in calls if call["setup"] is not None]
+        if setups:
+            measured(f"call setup, s: {name}", f"{min(setups)}-{max(setups)} ({len(calls)} calls)")
+        measured(f"RTP echoed: {name}", " ".join(f"{call['echoed']}/{call['sent']}" for call in calls))
         for call in calls:
-            print(f"bench: {name} setup={call['setup']} echoed={call['echoed']}/{call['sent']}")
             assert call["status"] == 200, (name, call)
             assert call["setup"] < 2, (name, call)
             assert call["echoed"] >= 95, (name, call)
