@@ -20,7 +20,7 @@ KEYS = ("number", "networks", "vpn_address", "roaming")
 # A roaming extension's endpoint ACL: every address (the firewall's limit and fail2ban guard it).
 ANYWHERE = {"ipv4": ["0.0.0.0/0"], "ipv6": ["::/0"]}
 ROAMING_WARNING = (
-    "WARNING: extension {number} roams (roaming: true): it registers from any address. Its"
+    "extension {number} roams (roaming: true): it registers from any address. Its"
     " secret is all that stands between the world and its calls; each unlisted source gets a"
     " few guesses before fail2ban bans it. Prefer a fixed network, the VPN or a site link."
 )

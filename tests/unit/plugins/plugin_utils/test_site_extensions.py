@@ -106,7 +106,7 @@ def test_extension_network_across_adjacent_sources(site):
 
 WORLD = {"pbx_sip_open_to_world": True}
 ROAMING_WARNING = (
-    "WARNING: extension 401 roams (roaming: true): it registers from any address. Its secret is all that"
+    "extension 401 roams (roaming: true): it registers from any address. Its secret is all that"
     " stands between the world and its calls; each unlisted source gets a few guesses before fail2ban bans"
     " it. Prefer a fixed network, the VPN or a site link."
 )
