@@ -2,10 +2,10 @@
 
 Standard library only. Asks once for a nonce (a REGISTER without credentials, answered 401),
 then sends COUNT REGISTERs with wrong digests for USER on that nonce, small as a guesser
-makes them, each with a crafted Call-ID ({n}: the guess number) and a phone's User-Agent:
+makes them (with --user-agent and --call-id, {n} the guess number, dressed as a phone):
   udp: one UDP socket, every guess sent at once (a flood on one flow), or one guess every
        --interval seconds, each waiting for its answer (a patient guesser);
-  tcp: one TCP connection, every guess pipelined in one write.
+  tcp: one TCP connection, every guess pipelined (written at once, no answer awaited).
 Then it reads answers for a few seconds and prints {"nonce": bool, "sent": N, "answers": N}.
 
   python3 guesser.py udp --server 10.242.8.10 --user 401 --count 300
@@ -20,8 +20,6 @@ import socket
 import sys
 import time
 
-AGENT = "Yealink SIP-T46S 66.86.0.15"
-
 
 def request(args, local, call_id, cseq, auth=None):
     host = f"[{args.server}]" if ":" in args.server else args.server
@@ -31,8 +29,9 @@ def request(args, local, call_id, cseq, auth=None):
              f"From: <sip:{args.user}@{host}>;tag={random.getrandbits(32):x}",
              f"To: <sip:{args.user}@{host}>",
              f"Call-ID: {call_id}",
-             f"CSeq: {cseq} REGISTER",
-             f"User-Agent: {AGENT}"]
+             f"CSeq: {cseq} REGISTER"]
+    if args.user_agent:
+        lines.append(f"User-Agent: {args.user_agent}")
     if auth:
         lines.append(f"Authorization: {auth}")
     lines.append("Content-Length: 0")
@@ -75,7 +74,8 @@ def main():
     parser.add_argument("--user", required=True)
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--interval", type=float, default=0.0)
-    parser.add_argument("--call-id", default="{n} 3c2a7f (desk) failed for '10.242.8.99:5060'")
+    parser.add_argument("--call-id", default="{n}")
+    parser.add_argument("--user-agent", default="")
     args = parser.parse_args()
     family = socket.AF_INET6 if ":" in args.server else socket.AF_INET
     kind = socket.SOCK_DGRAM if args.transport == "udp" else socket.SOCK_STREAM
@@ -98,8 +98,11 @@ def main():
             for guess in guesses:
                 sock.send(guess)
         else:
+            # Each guess written at once, no answer awaited (a segment each, Nagle off).
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             try:  # the budget stalls the connection: what fits is sent
-                sock.sendall(b"".join(guesses))
+                for guess in guesses:
+                    sock.sendall(guess)
             except OSError:
                 pass
         result["sent"] = len(guesses)
