@@ -104,7 +104,8 @@ def read(ctx):
         if roaming:
             if number is not None:
                 ctx.warnings.append(ROAMING_WARNING.format(number=number))
-                extensions.append({"number": number, "vpn_address": None, "permit": ANYWHERE, "roaming": True})
+                permit = {family: list(networks) for family, networks in ANYWHERE.items()}
+                extensions.append({"number": number, "vpn_address": None, "permit": permit, "roaming": True})
             continue
         permit, vpn_address = read_binding(ctx, path, entry)
         if number is None or permit is None:
