@@ -104,11 +104,13 @@ def banned(address):
 
 
 def fresh_fail2ban():
-    """Unban everyone and start from empty logs. Guesses logged after a ban (in flight when it
+    """Unban everyone and start from empty logs (the SIP jail reads the AMI watcher's too).
+    Guesses logged after a ban (in flight when it
     landed) stay in fail2ban's memory, and a restart reads the last findtime of the log again:
     either would ban the next measurement's attacker at once."""
     on(PBX, "fail2ban-client unban --all >/dev/null; systemctl stop fail2ban;"
-            ": > /var/log/asterisk/fail2ban.log; : > /var/log/fail2ban.log; systemctl start fail2ban")
+            ": > /var/log/asterisk/fail2ban.log; : > /var/log/asterisk/pbxguard-secwatch.log;"
+            ": > /var/log/fail2ban.log; systemctl start fail2ban")
     for _attempt in range(100):
         if "pbxguard-asterisk" in on(PBX, "fail2ban-client status 2>/dev/null || true"):
             return
