@@ -6,8 +6,8 @@ role pbxguard.hardening.fail2ban with its defaults), then:
 
 1. Fast attackers (measured): SIPVicious svcrack at its default pace and as a flood (-t 0),
    and a guesser disguised as a phone (tests/attacks.py: its User-Agent, crafted Call-ID
-   and From display name), each without and with a per-source SIP rate limit like the
-   firewall role's (5 packets a minute, burst 5; emulated here with an nft meter). For
+   and From display name), each without and with a per-source SIP budget like the
+   firewall role's (2048 bytes, refilled by 256 an hour; emulated here with an nft meter). For
    each: the wrong passwords that reached Asterisk ("Failed to authenticate" lines for the
    attacker) and the seconds from the first failure (security log EventTV) to fail2ban's
    Ban line; and what that allows in 24 hours, a ban (and the recidive ban) waited out.
@@ -44,7 +44,7 @@ RATE_LIMIT = """
 table inet pbxguard-bench-ratelimit {
   chain input {
     type filter hook input priority -20; policy accept;
-    udp dport 5060 meter sip_per_source { ip saddr limit rate over 5/minute burst 5 packets } drop
+    udp dport 5060 meter sip_per_source { ip saddr limit rate over 256 bytes/hour burst 1792 bytes } drop
   }
 }
 """
@@ -104,11 +104,13 @@ def banned(address):
 
 
 def fresh_fail2ban():
-    """Unban everyone and start from empty logs. Guesses logged after a ban (in flight when it
+    """Unban everyone and start from empty logs (the SIP jail reads the AMI watcher's too).
+    Guesses logged after a ban (in flight when it
     landed) stay in fail2ban's memory, and a restart reads the last findtime of the log again:
     either would ban the next measurement's attacker at once."""
     on(PBX, "fail2ban-client unban --all >/dev/null; systemctl stop fail2ban;"
-            ": > /var/log/asterisk/fail2ban.log; : > /var/log/fail2ban.log; systemctl start fail2ban")
+            ": > /var/log/asterisk/fail2ban.log; : > /var/log/asterisk/pbxguard-secwatch.log;"
+            ": > /var/log/fail2ban.log; systemctl start fail2ban")
     for _attempt in range(100):
         if "pbxguard-asterisk" in on(PBX, "fail2ban-client status 2>/dev/null || true"):
             return
@@ -152,7 +154,7 @@ def measure(label, attack, rate_limited, address=ATTACKER_IP):
         start = datetime.strptime(first.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
         end = datetime.strptime(ban.group(1) + "+0000", "%Y-%m-%d %H:%M:%S,%f%z").timestamp()
         seconds = end - start
-    return {"attack": label, "attacker": address, "rate limit": "5/min" if rate_limited else "none",
+    return {"attack": label, "attacker": address, "rate limit": "2048 B" if rate_limited else "none",
             "banned": "yes" if was_banned else "NO", "guesses reached Asterisk": int(failed),
             "seconds to ban": f"{seconds:.2f}" if seconds is not None else "-"}
 
@@ -271,7 +273,7 @@ def main():
     table([[row[h] for h in headers] for row in fast], headers)
     for label, command in ATTACKS:
         for row in (r for r in fast if r["attack"] == label):
-            limit = "per-source limit 5/min" if row["rate limit"] != "none" else "no SIP limit"
+            limit = "per-source budget 2048 B" if row["rate limit"] != "none" else "no SIP limit"
             where = f"{command}   (bench/fail2ban_bench.py, {limit})"
             figures.record(f"{label}, {limit}: guesses before the ban", row["guesses reached Asterisk"], where)
             figures.record(f"{label}, {limit}: guesses per 24 h", row["guesses per 24 h"], where)

@@ -20,6 +20,7 @@ MEASUREMENTS = [
     [sys.executable, "bench/fail2ban_bench.py"],
     [sys.executable, "bench/test_time.py"],
     [sys.executable, "bench/attack_roads.py"],
+    [sys.executable, "bench/roaming.py"],
 ]
 
 

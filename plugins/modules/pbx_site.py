@@ -79,7 +79,9 @@ ansible_facts:
           C(vpn), C(trusted), each C({ipv4, ipv6}) of merged CIDRs), C(port_plan) (service to
           C({protocol, start, end, count, iptables, nft})), C(services), C(controller)
           (C({address, family}) or null), C(sip_open_to_world), C(vpn), C(remote_sites),
-          C(trunks), C(extensions) (C({number, vpn_address, permit})), C(max_calls),
+          C(trunks), C(extensions) (C({number, vpn_address, permit, roaming})), C(roaming)
+          (C({numbers, expiration, admitted}) - the roaming extensions, their registration's
+          lifetime and how long the firewall admits where they registered from), C(max_calls),
           C(firewall), C(fail2ban) and C(sip_extensions) (the typed settings and what the roles
           draw), C(warnings).
       type: dict

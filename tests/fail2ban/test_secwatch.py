@@ -18,7 +18,7 @@ import pytest
 
 WATCHER = Path(__file__).resolve().parents[2] / "roles/fail2ban/files/pbxguard-secwatch"
 # Everything the watcher may ever write: fixed words and an address.
-LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d pbxguard-secwatch: (failure|autherror|success) "
+LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d pbxguard-secwatch: (failure|autherror|success|roaming) "
                   r"service=[A-Z][A-Z0-9]{1,15} event=[A-Za-z]+ address=[0-9a-f.:]+\n")
 
 
@@ -104,6 +104,44 @@ def test_server_side_auth_error_is_its_own_kind():
 def test_successful_pjsip_auth_is_a_success_line():
     assert sw.decide(sw.parse_event(event("SuccessfulAuth", Severity="Informational"))) == (
         "success", "success service=PJSIP event=SuccessfulAuth address=198.51.100.7")
+
+
+def roaming_success(**extra):
+    fields = {"Severity": "Informational", "AccountID": "401", "UsingPassword": "1"} | extra
+    return sw.parse_event(event("SuccessfulAuth", **fields))
+
+
+def test_successful_password_auth_of_a_roaming_account_is_a_roaming_line():
+    assert sw.decide(roaming_success(), frozenset({"401"})) == (
+        "roaming", "roaming service=PJSIP event=SuccessfulAuth account=401 address=198.51.100.7")
+
+
+@pytest.mark.parametrize(("extra", "roaming"), [
+    ({}, frozenset()),                                  # no roaming account at all
+    ({}, frozenset({"402"})),                           # another account roams
+    ({"AccountID": "4010"}, frozenset({"401"})),        # compared whole, not as a prefix
+    ({"AccountID": "401 "}, frozenset({"401"})),
+    ({"UsingPassword": "0"}, frozenset({"401"})),       # identified by address, not by its secret
+], ids=["none", "other", "longer", "space", "no-password"])
+def test_other_successes_stay_success_lines(extra, roaming):
+    assert sw.decide(roaming_success(**extra), roaming)[0] == "success"
+
+
+def test_a_twice_given_account_is_malformed():
+    text = event("SuccessfulAuth", AccountID="402", UsingPassword="1") + "\r\nAccountID: 401"
+    assert sw.decide(sw.parse_event(text), frozenset({"401"}))[0] == "malformed"
+
+
+def test_config_keeps_only_extension_numbers_as_roaming_accounts(tmp_path):
+    config = tmp_path / "secwatch.conf"
+    config.write_text("[ami]\nusername = u\nsecret = s\n[learn]\naccounts = 401 402 x9 1 123456789 4O3\n")
+    assert sw.read_config(config)["roaming"] == frozenset({"401", "402"})
+
+
+def test_config_without_learn_section_learns_nothing(tmp_path):
+    config = tmp_path / "secwatch.conf"
+    config.write_text("[ami]\nusername = u\nsecret = s\n")
+    assert sw.read_config(config)["roaming"] == frozenset()
 
 
 @pytest.mark.parametrize("fields", [

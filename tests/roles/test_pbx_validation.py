@@ -16,7 +16,7 @@ def test_the_fact_reaches_the_play(run_pbx_role):
     assert site["sources"]["sip"] == {"ipv4": ["192.168.10.0/24"], "ipv6": ["fd00:10::/64"]}
     assert site["controller"] == {"address": "172.16.5.9", "family": 4}
     assert site["extensions"] == [
-        {"number": "201", "vpn_address": None, "permit": {"ipv4": ["192.168.10.0/26"], "ipv6": []}}
+        {"number": "201", "vpn_address": None, "permit": {"ipv4": ["192.168.10.0/26"], "ipv6": []}, "roaming": False}
     ]
 
 

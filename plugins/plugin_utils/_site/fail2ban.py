@@ -95,6 +95,24 @@ def packages(banaction, log_backend, sshd_journal):
     return PACKAGES[banaction] + extra
 
 
+def learned(ctx, s, jails):
+    """The learned jail: it admits the sources of roaming extensions' registrations in the
+    firewall (whose backend holds the sets), reading the SIP jail's watcher; None without them."""
+    roaming = ctx.site["roaming"]
+    if not roaming["numbers"]:
+        return None
+    if not s["asterisk_enabled"]:
+        ctx.problems.add(
+            "fail2ban_asterisk_enabled",
+            f"is false, but extension {roaming['numbers'][0]} roams: the SIP jail bans its guessers, and its"
+            " watcher tells the firewall where the phone registered from; set it to true",
+        )
+        return None
+    if "asterisk" not in jails:
+        return None
+    return {"accounts": roaming["numbers"], "timeout": roaming["admitted"], "backend": ctx.site["firewall"]["backend"]}
+
+
 def view(ctx, s):
     site, host = ctx.site, ctx.host
     plan = site["port_plan"]
@@ -125,6 +143,7 @@ def view(ctx, s):
     log_backend = "polling" if s["log_backend"] == "polling" else "pyinotify"
     return {
         "jails": jails,
+        "learned": learned(ctx, s, jails),
         "ignoreip": ignoreip,
         "log_backend": log_backend,
         "mode": "aggressive" if s["asterisk_ban_auth_errors"] else "normal",

@@ -19,6 +19,14 @@ BACKEND_PACKAGES = {"nftables": ["nftables"], "iptables": ["iptables", "ipset"]}
 SET_SOURCES = ("sip", "iax2", "admin")
 CONFIG_DIR = re.compile(r"^/[A-Za-z0-9_./-]+$")
 LOG_PREFIX_MAX = 28  # iptables' LOG target takes 29 bytes with the terminating NUL
+# The per-source SIP budget: iptables' hashlimit keeps a byte burst in whole kilobytes, and a
+# first registration (two REGISTERs of up to 800 bytes, a TCP handshake) needs about 2 KB.
+BUDGET_UNIT = 1024
+BUDGET_RANGE = (2048, 65536)
+# How fast the budget refills. nftables: bytes an hour; iptables: its byte-mode hashlimit keeps
+# no slower rate (measured: below 512 bytes a second with a 2 KB burst it stops limiting).
+REFILL_NFT_PER_HOUR = 256
+REFILL_IPTABLES = "512b/s"
 
 
 def read_settings(ctx):
@@ -29,8 +37,10 @@ def read_settings(ctx):
             "firewall_rollback_timeout", minimum=20,
             hint=" (seconds: the controller must reconnect before the rollback runs)",
         ),
-        "sip_world_rate": ctx.int("firewall_sip_world_rate", minimum=1),
-        "sip_world_burst": ctx.int("firewall_sip_world_burst", minimum=1),
+        "sip_world_bytes": ctx.int(
+            "firewall_sip_world_bytes", minimum=BUDGET_RANGE[0], maximum=BUDGET_RANGE[1],
+            hint=" (bytes of SIP an unlisted source may send; a first registration needs about 2048)",
+        ),
         "log_rate": ctx.int("firewall_log_rate", minimum=1),
         "log_prefix": ctx.str("firewall_log_prefix"),
         "config_dir": ctx.str("firewall_config_dir"),
@@ -42,6 +52,10 @@ def read_settings(ctx):
             problems.add(path, f"{agent!r} must be non-empty text without double quotes, backslashes or line breaks")
         else:
             settings["scanner_user_agents"].append(agent)
+    budget = settings["sip_world_bytes"]
+    if budget is not None and budget % BUDGET_UNIT:
+        problems.add("firewall_sip_world_bytes", f"{budget} is not a multiple of {BUDGET_UNIT} (iptables counts the"
+                     f" budget in kilobytes); use {budget // BUDGET_UNIT * BUDGET_UNIT or BUDGET_UNIT}")
     prefix = settings["log_prefix"]
     if prefix is not None and (len(prefix) > LOG_PREFIX_MAX or re.search(r'["\n\r\\]', prefix)):
         problems.add("firewall_log_prefix", f"{prefix!r} must be {LOG_PREFIX_MAX} characters at most, without double quotes, backslashes or line breaks")
@@ -54,6 +68,8 @@ def read_settings(ctx):
 def ruleset(site, settings):
     """What the templates draw, with every port spelled for nftables and for iptables."""
     plan, sources = site["port_plan"], site["sources"]
+    controller = site["controller"]
+    world = site["sip_open_to_world"]
     ports = {name: {"nft": entry["nft"], "iptables": entry["iptables"]} for name, entry in plan.items()}
     sets = [
         {
@@ -71,6 +87,7 @@ def ruleset(site, settings):
         for service in SERVICES
         if service.name in plan
     ]
+    learned = world and site["roaming"]["numbers"] and site["roaming"]["admitted"]
     world_ports = {"udp": [], "tcp": []}
     plain_ports = {"udp": [], "tcp": []}
     for service in SERVICES:
@@ -78,8 +95,6 @@ def ruleset(site, settings):
             world_ports[plan[service.name]["protocol"]].append(ports[service.name])
             if service.plaintext:
                 plain_ports[plan[service.name]["protocol"]].append(ports[service.name])
-    controller = site["controller"]
-    world = site["sip_open_to_world"]
     backend = settings["backend"]
     files = BACKEND_FILES.get(backend, []) + (SCANNER_FILES if world else [])
     every_file = [name for names in BACKEND_FILES.values() for name in names] + SCANNER_FILES
@@ -89,11 +104,21 @@ def ruleset(site, settings):
         "controller": controller | {"ssh": ports["ssh"]} if controller and "ssh" in ports else None,
         "world": {
             "enabled": world,
-            "rate": settings["sip_world_rate"],
-            "burst": settings["sip_world_burst"],
+            # nftables' limit holds rate + burst bytes: together they make the budget.
+            "bytes": settings["sip_world_bytes"],
+            "nft_rate": REFILL_NFT_PER_HOUR,
+            "nft_burst": settings["sip_world_bytes"] - REFILL_NFT_PER_HOUR,
+            "iptables_rate": REFILL_IPTABLES,
             "ports": world_ports,
             "plain_ports": plain_ports,
         },
+        # Sources that registered a roaming extension (fail2ban's learned jail adds them):
+        # SIP without the budget, and RTP, for this many seconds after each registration.
+        "learned": {
+            "timeout": site["roaming"]["admitted"],
+            "ports": {protocol: entries + ([ports["rtp"]] if protocol == "udp" and "rtp" in ports else [])
+                      for protocol, entries in world_ports.items()},
+        } if learned else None,
         "packages": BACKEND_PACKAGES.get(backend, []),
         "files": files,
         "stale_files": [name for name in every_file if name not in files],

@@ -29,6 +29,12 @@ REVEALING = re.compile(r"asterisk|freepbx|pjsip|digium|sangoma|\d+\.\d+", re.IGN
 DENY_ALL = ["0.0.0.0/0.0.0.0", "::/0"]
 # pbx_secret's limits for a generated SIP secret and a voicemail PIN.
 SECRET_LENGTH = (24, 128)
+# A roaming extension's secret faces the whole Internet: at least this many characters.
+ROAMING_SECRET_LENGTH = 32
+# A roaming phone sits behind NAT: answer where its packets come from, never where its
+# headers say; keep the media through Asterisk; check it is reachable every so often.
+ROAMING_ENDPOINT = {"rtp_symmetric": "yes", "force_rport": "yes", "rewrite_contact": "yes", "direct_media": "no"}
+ROAMING_QUALIFY_DIVISOR = 5
 PIN_LENGTH = (8, 32)
 # Where the role makes a self-signed certificate when the inventory names none.
 GENERATED_TLS = {"certificate": "/etc/asterisk/pbxguard-tls/sip.crt", "private_key": "/etc/asterisk/pbxguard-tls/sip.key"}
@@ -115,14 +121,31 @@ def read_pins(ctx, numbers, length):
     return ok
 
 
-def read_overrides(ctx, numbers):
+def read_overrides(ctx, numbers, roaming):
     overrides = {}
     for number, value in read_numbers_map(ctx, "sip_extensions_max_contacts_overrides", numbers).items():
-        count = _types.read_int(ctx.problems, f"sip_extensions_max_contacts_overrides.{number}", value, minimum=1,
-                                maximum=100, hint=MAX_CONTACTS_HINT)
+        path = f"sip_extensions_max_contacts_overrides.{number}"
+        count = _types.read_int(ctx.problems, path, value, minimum=1, maximum=100, hint=MAX_CONTACTS_HINT)
+        if count is not None and count != 1 and number in roaming:
+            ctx.problems.add(path, f"is {count}, but extension {number} roams: a roaming extension takes one contact;"
+                             " remove the override")
+            continue
         if count is not None:
             overrides[number] = count
     return overrides
+
+
+def check_roaming_secrets(ctx, settings, roaming, given):
+    """A roaming extension's secret, given or generated, is ROAMING_SECRET_LENGTH long or more."""
+    length = settings["secret_length"]
+    if roaming and length is not None and length < ROAMING_SECRET_LENGTH:
+        ctx.problems.add("sip_extensions_secret_length", f"is {length}, but extension {roaming[0]} roams: a roaming"
+                         f" extension's secret faces the whole Internet; use {ROAMING_SECRET_LENGTH} or more")
+    for number in roaming:
+        secret = given.get(number)
+        if isinstance(secret, str) and 0 < len(secret) < ROAMING_SECRET_LENGTH:
+            ctx.problems.add(f"sip_extensions_secrets.{number}", f"is {len(secret)} characters long, but extension"
+                             f" {number} roams: give {ROAMING_SECRET_LENGTH} or more, or leave it out to have one generated")
 
 
 MAX_CONTACTS_HINT = "; 0 would refuse every registration (Asterisk's default), 1 is one phone per extension"
@@ -213,17 +236,26 @@ def transports(site, tls):
     return drawn
 
 
+def roaming_objects(site):
+    """What a roaming extension's endpoint and AOR add: NAT handling, its lifetime, qualify."""
+    expiration = site["roaming"]["expiration"]
+    return {"endpoint": ROAMING_ENDPOINT, "expiration": expiration,
+            "qualify_frequency": max(expiration // ROAMING_QUALIFY_DIVISOR, 10)}
+
+
 def extension_objects(site, settings, given_secrets, given_pins, overrides):
     objects = []
     for extension in site["extensions"]:
         number = extension["number"]
         permit = extension["permit"]["ipv4"] + extension["permit"]["ipv6"]
+        roaming = extension["roaming"]
         objects.append({
             "number": number,
             "endpoint": number,
             "auth": f"{number}-auth",
             "aor": number,
-            "max_contacts": overrides.get(number, settings["max_contacts"]),
+            "max_contacts": 1 if roaming else overrides.get(number, settings["max_contacts"]),
+            "roaming": roaming_objects(site) if roaming else None,
             "secret": "given" if number in given_secrets else "generated",
             "pin": "given" if number in given_pins else "generated",
             "mailbox": f"{number}@{settings['voicemail_context']}",
@@ -239,7 +271,12 @@ def read(ctx):
     mode = mode_of(settings, ctx.host) if settings["mode"] else None
     given_secrets = read_secrets(ctx, numbers, mode == "freepbx")
     given_pins = read_pins(ctx, numbers, settings["voicemail_pin_length"])
-    overrides = read_overrides(ctx, numbers)
+    roaming = ctx.site["roaming"]["numbers"]
+    overrides = read_overrides(ctx, numbers, roaming)
+    secrets = ctx.vars.get("sip_extensions_secrets")
+    # Only secrets that passed the audit: a weak one is reported once, by the audit.
+    audited = {str(key): value for key, value in secrets.items() if str(key) in given_secrets} if given_secrets else {}
+    check_roaming_secrets(ctx, settings, roaming, audited)
     if mode == "freepbx" and settings["ami"] == "off":
         ctx.problems.add("sip_extensions_ami", "is off, but FreePBX drives Asterisk through AMI; use localhost")
     elif settings["ami"] == "off" and (ctx.site.get("fail2ban") or {}).get("asterisk_enabled"):

@@ -84,9 +84,9 @@ def test_full_site_gives_the_exact_facts(site, port):
          "addresses": {"ipv4": [], "ipv6": ["2001:db8:1::7/128"]}},
     ]
     assert built["extensions"] == [
-        {"number": "201", "vpn_address": None, "permit": {"ipv4": ["192.168.10.0/26"], "ipv6": []}},
-        {"number": "202", "vpn_address": None, "permit": {"ipv4": [], "ipv6": ["fd00:10::/64"]}},
-        {"number": "301", "vpn_address": "10.9.0.10", "permit": {"ipv4": ["10.9.0.10/32"], "ipv6": []}},
+        {"number": "201", "vpn_address": None, "permit": {"ipv4": ["192.168.10.0/26"], "ipv6": []}, "roaming": False},
+        {"number": "202", "vpn_address": None, "permit": {"ipv4": [], "ipv6": ["fd00:10::/64"]}, "roaming": False},
+        {"number": "301", "vpn_address": "10.9.0.10", "permit": {"ipv4": ["10.9.0.10/32"], "ipv6": []}, "roaming": False},
     ]
     assert built["warnings"] == []
 

@@ -3,7 +3,7 @@
 import pytest
 
 VPN = {"pbx_vpn_enabled": True}
-KEYS = "number, networks, vpn_address"
+KEYS = "number, networks, vpn_address, roaming"
 
 
 def test_extensions(site):
@@ -20,11 +20,11 @@ def test_extensions(site):
         ],
     })
     assert built["extensions"] == [
-        {"number": "201", "vpn_address": None, "permit": {"ipv4": ["10.1.0.0/25"], "ipv6": []}},
-        {"number": "202", "vpn_address": None, "permit": {"ipv4": ["10.1.0.9/32"], "ipv6": ["fd00:10::/64"]}},
-        {"number": "0203", "vpn_address": None, "permit": {"ipv4": ["192.0.2.0/29"], "ipv6": []}},
-        {"number": "12345678", "vpn_address": "10.8.0.10", "permit": {"ipv4": ["10.8.0.10/32"], "ipv6": []}},
-        {"number": "301", "vpn_address": "10.8.0.11", "permit": {"ipv4": ["10.8.0.11/32"], "ipv6": []}},
+        {"number": "201", "vpn_address": None, "permit": {"ipv4": ["10.1.0.0/25"], "ipv6": []}, "roaming": False},
+        {"number": "202", "vpn_address": None, "permit": {"ipv4": ["10.1.0.9/32"], "ipv6": ["fd00:10::/64"]}, "roaming": False},
+        {"number": "0203", "vpn_address": None, "permit": {"ipv4": ["192.0.2.0/29"], "ipv6": []}, "roaming": False},
+        {"number": "12345678", "vpn_address": "10.8.0.10", "permit": {"ipv4": ["10.8.0.10/32"], "ipv6": []}, "roaming": False},
+        {"number": "301", "vpn_address": "10.8.0.11", "permit": {"ipv4": ["10.8.0.11/32"], "ipv6": []}, "roaming": False},
     ]
 
 
@@ -102,3 +102,64 @@ def test_extension_network_across_adjacent_sources(site):
         "pbx_extensions": [{"number": "201", "networks": ["10.242.0.0/24"]}],
     })
     assert built["extensions"][0]["permit"] == {"ipv4": ["10.242.0.0/24"], "ipv6": []}
+
+
+WORLD = {"pbx_sip_open_to_world": True}
+ROAMING_WARNING = (
+    "extension 401 roams (roaming: true): it registers from any address. Its secret is all that"
+    " stands between the world and its calls; each unlisted source gets a few guesses before fail2ban bans"
+    " it. Prefer a fixed network, the VPN or a site link."
+)
+
+
+@pytest.mark.parametrize("roaming", [True, "true", "yes"], ids=["bool", "text", "yes"])
+def test_roaming_extension_registers_from_anywhere_with_a_warning(site, roaming):
+    built = site({**WORLD, "pbx_extensions": [{"number": "401", "roaming": roaming},
+                                              {"number": "201", "networks": ["10.1.0.0/24"], "roaming": "false"}]})
+    assert built["extensions"] == [
+        {"number": "401", "vpn_address": None, "permit": {"ipv4": ["0.0.0.0/0"], "ipv6": ["::/0"]}, "roaming": True},
+        {"number": "201", "vpn_address": None, "permit": {"ipv4": ["10.1.0.0/24"], "ipv6": []}, "roaming": False},
+    ]
+    assert built["roaming"] == {"numbers": ["401"], "expiration": 300, "admitted": 360}
+    assert ROAMING_WARNING in built["warnings"]
+
+
+def test_no_roaming_extension_no_warning(site):
+    built = site({**WORLD, "pbx_extensions": [{"number": "201", "networks": ["10.1.0.0/24"], "roaming": None}]})
+    assert built["roaming"] == {"numbers": [], "expiration": 300, "admitted": 360}
+    assert not [warning for warning in built["warnings"] if "roams" in warning]
+
+
+EXPIRATION_HINT = " (seconds a roaming phone's registration lasts; it re-registers before that)"
+
+
+@pytest.mark.parametrize(
+    ("variables", "extensions", "expected"),
+    [
+        ({}, [{"number": "401", "roaming": True}],
+         ["pbx_extensions[0].roaming: is true, but pbx_sip_open_to_world is false: a roaming phone registers from"
+          " addresses no allow-list holds. Set pbx_sip_open_to_world: true, or give the phone networks or a vpn_address"]),
+        ({"pbx_sip_open_to_world": "false"}, [{"number": "401", "roaming": "true"}],
+         ["pbx_extensions[0].roaming: is true, but pbx_sip_open_to_world is false: a roaming phone registers from"
+          " addresses no allow-list holds. Set pbx_sip_open_to_world: true, or give the phone networks or a vpn_address"]),
+        (WORLD, [{"number": "401", "roaming": True, "networks": ["10.1.0.0/24"]}],
+         ["pbx_extensions[0]: has roaming: true and networks; a roaming extension registers from anywhere: give one of them"]),
+        ({**WORLD, **VPN}, [{"number": "401", "roaming": True, "vpn_address": "10.8.0.10"}],
+         ["pbx_extensions[0]: has roaming: true and vpn_address; a roaming extension registers from anywhere:"
+          " give one of them"]),
+        (WORLD, [{"number": "401", "roaming": "sometimes"}],
+         ["pbx_extensions[0].roaming: text 'sometimes' is not a boolean; write true or false"]),
+        (WORLD, [{"number": "401", "roaming": 1}],
+         ["pbx_extensions[0].roaming: integer 1 is not a boolean; write true or false"]),
+        ({**WORLD, "pbx_roaming_expiration": 59}, [{"number": "401", "roaming": True}],
+         [f"pbx_roaming_expiration: 59 is below the minimum of 60{EXPIRATION_HINT}"]),
+        ({**WORLD, "pbx_roaming_expiration": "1h"}, [{"number": "401", "roaming": True}],
+         [f"pbx_roaming_expiration: text '1h' is not an integer{EXPIRATION_HINT}"]),
+        ({**WORLD, "pbx_roaming_expiration": 3601}, [],
+         [f"pbx_roaming_expiration: 3601 is above the maximum of 3600{EXPIRATION_HINT}"]),
+    ],
+    ids=["closed", "closed-as-text", "with-networks", "with-vpn", "roaming-word", "roaming-int", "expiration-short",
+         "expiration-text", "expiration-long"],
+)
+def test_bad_roaming_extension(problems, variables, extensions, expected):
+    assert problems({**variables, "pbx_extensions": extensions}) == expected

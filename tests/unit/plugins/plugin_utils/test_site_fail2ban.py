@@ -24,6 +24,7 @@ def test_default_view(site):
             "sshd": {"port": "22", "protocol": "tcp"},
             "ami": {"port": "5038", "protocol": "tcp"},
         },
+        "learned": None,
         "ignoreip": ["127.0.0.1/8", "::1", "10.1.0.0/24"],
         "mode": "normal",
         "dbpurgeage": 31536000,
@@ -204,3 +205,26 @@ def test_recidive_windows_unchecked_without_recidive(site):
 def test_bantime_equal_to_findtime_is_enough(site):
     assert site({"fail2ban_bantime": 86400, "fail2ban_findtime": 86400, "fail2ban_recidive_bantime": 86400,
                  "fail2ban_recidive_findtime": 86401})["fail2ban"]["bantime"] == 86400
+
+
+ROAMING = {"pbx_sip_open_to_world": True,
+           "pbx_extensions": [{"number": "401", "roaming": True}, {"number": "402", "roaming": True}]}
+
+
+@pytest.mark.parametrize(("backend", "expected"), [("nftables", "nftables"), ("iptables", "iptables")])
+def test_learned_jail_follows_the_firewall_backend(site, backend, expected):
+    # The sets live in the firewall's backend, whatever backend the bans use.
+    fail2ban = site({**ROAMING, "firewall_backend": backend, "fail2ban_banaction_backend": "nftables",
+                     "pbx_roaming_expiration": 600}, host=ASTERISK)["fail2ban"]
+    assert fail2ban["learned"] == {"accounts": ["401", "402"], "timeout": 660, "backend": expected}
+
+
+def test_no_learned_jail_before_asterisk_is_installed(site):
+    assert site(ROAMING, host={"asterisk": {"installed": False}})["fail2ban"]["learned"] is None
+
+
+def test_roaming_needs_the_sip_jail(problems):
+    assert problems({**ROAMING, "fail2ban_asterisk_enabled": False}, host=ASTERISK) == [
+        "fail2ban_asterisk_enabled: is false, but extension 401 roams: the SIP jail bans its guessers, and its"
+        " watcher tells the firewall where the phone registered from; set it to true"
+    ]

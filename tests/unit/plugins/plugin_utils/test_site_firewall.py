@@ -5,8 +5,7 @@ import pytest
 SETTINGS = {
     "backend": "nftables",
     "rollback_timeout": 60,
-    "sip_world_rate": 5,
-    "sip_world_burst": 5,
+    "sip_world_bytes": 2048,
     "log_rate": 10,
     "log_prefix": "pbxguard-drop: ",
     "config_dir": "/etc/pbxguard/firewall",
@@ -21,11 +20,11 @@ def test_default_settings(site):
 
 
 def test_settings_from_text(site):
-    firewall = site({"firewall_backend": "iptables", "firewall_rollback_timeout": "20", "firewall_sip_world_rate": "1",
-                     "firewall_sip_world_burst": 1, "firewall_log_rate": " 3 ", "firewall_log_prefix": "x" * 28,
+    firewall = site({"firewall_backend": "iptables", "firewall_rollback_timeout": "20", "firewall_sip_world_bytes": "4096",
+                     "firewall_log_rate": " 3 ", "firewall_log_prefix": "x" * 28,
                      "firewall_config_dir": "/opt/fw-1/a.b_c", "firewall_scanner_user_agents": ["it's"]})["firewall"]
     assert {key: firewall[key] for key in SETTINGS} == {
-        "backend": "iptables", "rollback_timeout": 20, "sip_world_rate": 1, "sip_world_burst": 1, "log_rate": 3,
+        "backend": "iptables", "rollback_timeout": 20, "sip_world_bytes": 4096, "log_rate": 3,
         "log_prefix": "x" * 28, "config_dir": "/opt/fw-1/a.b_c", "scanner_user_agents": ["it's"],
     }
 
@@ -33,6 +32,7 @@ def test_settings_from_text(site):
 ROLLBACK_HINT = " (seconds: the controller must reconnect before the rollback runs)"
 AGENT = "must be non-empty text without double quotes, backslashes or line breaks"
 PREFIX = "must be 28 characters at most, without double quotes, backslashes or line breaks"
+BYTES_HINT = " (bytes of SIP an unlisted source may send; a first registration needs about 2048)"
 CONFIG_DIR = "must be an absolute path of letters, digits and _ . / - without '..'"
 
 
@@ -44,10 +44,13 @@ CONFIG_DIR = "must be an absolute path of letters, digits and _ . / - without '.
         ({"firewall_rollback_timeout": 19}, f"firewall_rollback_timeout: 19 is below the minimum of 20{ROLLBACK_HINT}"),
         ({"firewall_rollback_timeout": "soon"},
          f"firewall_rollback_timeout: text 'soon' is not an integer{ROLLBACK_HINT}"),
-        ({"firewall_sip_world_rate": 0}, "firewall_sip_world_rate: 0 is below the minimum of 1"),
-        ({"firewall_sip_world_rate": 2.5}, "firewall_sip_world_rate: float 2.5 is not an integer"),
-        ({"firewall_sip_world_burst": 0}, "firewall_sip_world_burst: 0 is below the minimum of 1"),
-        ({"firewall_sip_world_burst": True}, "firewall_sip_world_burst: boolean True is not an integer"),
+        ({"firewall_sip_world_bytes": 1024}, f"firewall_sip_world_bytes: 1024 is below the minimum of 2048{BYTES_HINT}"),
+        ({"firewall_sip_world_bytes": 131072},
+         f"firewall_sip_world_bytes: 131072 is above the maximum of 65536{BYTES_HINT}"),
+        ({"firewall_sip_world_bytes": 2.5}, f"firewall_sip_world_bytes: float 2.5 is not an integer{BYTES_HINT}"),
+        ({"firewall_sip_world_bytes": True}, f"firewall_sip_world_bytes: boolean True is not an integer{BYTES_HINT}"),
+        ({"firewall_sip_world_bytes": 3000},
+         "firewall_sip_world_bytes: 3000 is not a multiple of 1024 (iptables counts the budget in kilobytes); use 2048"),
         ({"firewall_log_rate": "-1"}, "firewall_log_rate: -1 is below the minimum of 1"),
         ({"firewall_scanner_user_agents": ['say "hi"']}, f"firewall_scanner_user_agents[0]: 'say \"hi\"' {AGENT}"),
         ({"firewall_scanner_user_agents": ["a\nb"]}, f"firewall_scanner_user_agents[0]: 'a\\nb' {AGENT}"),
@@ -67,8 +70,8 @@ CONFIG_DIR = "must be an absolute path of letters, digits and _ . / - without '.
         ({"firewall_config_dir": ""}, f"firewall_config_dir: '' {CONFIG_DIR}"),
         ({"firewall_config_dir": "/etc/../root"}, f"firewall_config_dir: '/etc/../root' {CONFIG_DIR}"),
     ],
-    ids=["backend-unknown", "backend-case", "rollback-19", "rollback-word", "rate-0", "rate-float", "burst-0",
-         "burst-bool", "log-rate-negative", "agent-quote", "agent-newline", "agent-return", "agent-backslash",
+    ids=["backend-unknown", "backend-case", "rollback-19", "rollback-word", "bytes-low", "bytes-high",
+         "bytes-float", "bytes-bool", "bytes-not-kb", "log-rate-negative", "agent-quote", "agent-newline", "agent-return", "agent-backslash",
          "agent-empty", "agent-blank", "agent-int", "agents-text", "prefix-too-long", "prefix-quote",
          "prefix-newline", "prefix-list", "config-dir-relative", "config-dir-space", "config-dir-empty",
          "config-dir-dotdot"],
@@ -106,16 +109,34 @@ def test_openvpn_rule_is_open_to_any_source(site):
 
 
 def test_world_view(site):
-    world = site({"pbx_sip_open_to_world": True, "firewall_sip_world_rate": 7, "firewall_sip_world_burst": 9,
+    world = site({"pbx_sip_open_to_world": True, "firewall_sip_world_bytes": 8192,
                   "pbx_ports": {"sip_udp": "5070-5071", "sip_tls": None}})["firewall"]["world"]
     assert world == {
         "enabled": True,
-        "rate": 7,
-        "burst": 9,
+        # nftables: 256 bytes an hour plus a burst, together the budget; iptables: its slowest byte rate.
+        "bytes": 8192,
+        "nft_rate": 256,
+        "nft_burst": 7936,
+        "iptables_rate": "512b/s",
         "ports": {"udp": [{"nft": "5070-5071", "iptables": "5070:5071"}], "tcp": [{"nft": "5060", "iptables": "5060"}]},
         "plain_ports": {"udp": [{"nft": "5070-5071", "iptables": "5070:5071"}],
                         "tcp": [{"nft": "5060", "iptables": "5060"}]},
     }
+
+
+def test_learned_registrants_get_sip_and_rtp_for_the_registration_and_a_minute(site):
+    firewall = site({"pbx_sip_open_to_world": True, "pbx_roaming_expiration": 120, "pbx_ports": {"sip_tls": None},
+                     "pbx_extensions": [{"number": "401", "roaming": True}]})["firewall"]
+    assert firewall["learned"] == {
+        "timeout": 180,
+        "ports": {"udp": [{"nft": "5060", "iptables": "5060"}, {"nft": "10000-20000", "iptables": "10000:20000"}],
+                  "tcp": [{"nft": "5060", "iptables": "5060"}]},
+    }
+
+
+@pytest.mark.parametrize("variables", [{}, {"pbx_sip_open_to_world": True}], ids=["closed", "world-no-roaming"])
+def test_nothing_is_learned_without_a_roaming_extension(site, variables):
+    assert site(variables)["firewall"]["learned"] is None
 
 
 def test_tls_is_world_limited_but_never_string_matched(site):

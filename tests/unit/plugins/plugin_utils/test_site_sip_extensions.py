@@ -46,10 +46,10 @@ def test_default_objects_and_transports(site):
     assert built["tls"] == {"certificate": "/etc/asterisk/pbxguard-tls/sip.crt",
                             "private_key": "/etc/asterisk/pbxguard-tls/sip.key", "generate": True}
     assert built["extensions"] == [
-        {"number": "201", "endpoint": "201", "auth": "201-auth", "aor": "201", "max_contacts": 1,
+        {"number": "201", "endpoint": "201", "auth": "201-auth", "aor": "201", "max_contacts": 1, "roaming": None,
          "secret": "generated", "pin": "generated", "mailbox": "201@default",
          "acl": {"deny": ["0.0.0.0/0.0.0.0", "::/0"], "permit": ["10.1.0.16/28", "fd00:10::20/126"]}},
-        {"number": "202", "endpoint": "202", "auth": "202-auth", "aor": "202", "max_contacts": 1,
+        {"number": "202", "endpoint": "202", "auth": "202-auth", "aor": "202", "max_contacts": 1, "roaming": None,
          "secret": "generated", "pin": "generated", "mailbox": "202@default",
          "acl": {"deny": ["0.0.0.0/0.0.0.0", "::/0"], "permit": ["10.1.0.32/28"]}},
     ]
@@ -237,3 +237,46 @@ def test_ami_off_needs_the_sip_jail_off(problems, site):
         " through AMI on localhost (pbxguard-secwatch); use localhost",
     ]
     assert site({**EXTENSIONS, "sip_extensions_ami": "off", "fail2ban_asterisk_enabled": False})["sip_extensions"]["ami"] == "off"
+
+
+ROAMING = {"pbx_sip_open_to_world": True, "pbx_lan_networks": ["10.1.0.0/24"],
+           "pbx_extensions": [{"number": "201", "networks": ["10.1.0.0/24"]}, {"number": "401", "roaming": True}]}
+
+
+def test_roaming_endpoint_answers_where_packets_come_from_with_one_contact(site):
+    built = site({**ROAMING, "pbx_roaming_expiration": 120, "sip_extensions_max_contacts": 3,
+                  "sip_extensions_max_contacts_overrides": {"401": 1}})["sip_extensions"]
+    ordinary, roaming = built["extensions"]
+    assert (ordinary["max_contacts"], ordinary["roaming"]) == (3, None)
+    assert roaming["max_contacts"] == 1
+    assert roaming["roaming"] == {
+        "endpoint": {"rtp_symmetric": "yes", "force_rport": "yes", "rewrite_contact": "yes", "direct_media": "no"},
+        "expiration": 120,
+        "qualify_frequency": 24,
+    }
+    assert roaming["acl"] == {"deny": ["0.0.0.0/0.0.0.0", "::/0"], "permit": ["0.0.0.0/0", "::/0"]}
+
+
+@pytest.mark.parametrize(
+    ("variables", "expected"),
+    [
+        ({"sip_extensions_max_contacts_overrides": {401: 2}},
+         ["sip_extensions_max_contacts_overrides.401: is 2, but extension 401 roams: a roaming extension takes one"
+          " contact; remove the override"]),
+        ({"sip_extensions_secret_length": 24},
+         ["sip_extensions_secret_length: is 24, but extension 401 roams: a roaming extension's secret faces the"
+          " whole Internet; use 32 or more"]),
+        ({"sip_extensions_secrets": {401: "q7XvB9mKe4TzW8nRs3YpLc6H"}},
+         ["sip_extensions_secrets.401: is 24 characters long, but extension 401 roams: give 32 or more, or leave it"
+          " out to have one generated"]),
+    ],
+    ids=["two-contacts", "generated-too-short", "given-too-short"],
+)
+def test_bad_roaming_extension_settings(problems, variables, expected):
+    assert problems({**ROAMING, **variables}) == expected
+
+
+def test_long_given_secret_of_a_roaming_extension_is_flagged_not_copied(site):
+    built = site({**ROAMING, "sip_extensions_secrets": {"401": GOOD_SECRET}})
+    assert built["sip_extensions"]["extensions"][1]["secret"] == "given"
+    assert GOOD_SECRET not in str(built)
