@@ -1,7 +1,11 @@
 """Road 3, password cracking: SIPVicious svcrack and a guesser posing as a phone (its
 User-Agent, a Call-ID and a From display name of the kind a desk phone sends) find no
 password; where a guesser's requests reach Asterisk from an unlisted address (SIP open to
-the world), fail2ban bans it after a few guesses."""
+the world), the firewall's per-source byte budget (2048 bytes) lets through about one
+registration attempt of a phone's size, and the SIP jail bans at the second failure within a
+day (fail2ban_sip_world_maxretry): this guesser, which asks for a fresh nonce before each
+guess, lands one or two guesses, then gets no answer. (Guessers that reuse one nonce and fit
+more guesses into the budget are banned at once: the roaming scenario.)"""
 
 import re
 
@@ -9,8 +13,8 @@ import attacks
 import pytest
 from lab import legitimate_path
 
-# maxretry 3, plus the guesses in flight when the ban lands.
-MOST_GUESSES_BEFORE_THE_BAN = 5
+# fail2ban_sip_world_maxretry: the second failure within a day bans.
+SIP_WORLD_MAXRETRY = 2
 
 
 def cracked(lab, client, pbx, seconds):
@@ -30,24 +34,26 @@ def test_road03_svcrack_from_an_unlisted_address_lands_no_guess(lab, pbx):
 
 @pytest.fixture(scope="module")
 def disguised(lab):
-    """The disguised guesser against the world-open PBX, in the background, until banned."""
+    """The disguised guesser against the world-open PBX for 60 s (one guess a second while
+    it gets answers): what reached Asterisk and whether fail2ban banned it."""
     guesser = lab.host("guesser")
-    guesser.sh(f"systemd-run --collect --unit=guesser timeout 90 "
-               f"{attacks.disguised_guesser(lab.address('world'), count=100)}")
-    seconds = lab.wait_for_ban("world", lab.address("guesser"), timeout=90)
-    guesser.sh("systemctl stop guesser 2>/dev/null || true", check=False)
-    return seconds
+    guesser.sh(f"timeout 60 {attacks.disguised_guesser(lab.address('world'), count=60, interval=1)}", check=False)
+    address = lab.address("guesser")
+    return {"guesses": attacks.failures(lab.host("world"), address),
+            "banned": address in attacks.banned(lab.host("world"))}
 
 
-def test_road03_a_guesser_posing_as_a_phone_is_banned(lab, disguised):
-    assert disguised is not None, "not banned within 90 s"
+def test_road03_the_disguised_guesser_lands_at_most_the_ban_count(disguised):
+    assert 1 <= disguised["guesses"] <= SIP_WORLD_MAXRETRY, disguised
 
 
-def test_road03_the_disguised_guesser_landed_only_a_few_guesses(lab, disguised):
-    assert 1 <= attacks.failures(lab.host("world"), lab.address("guesser")) <= MOST_GUESSES_BEFORE_THE_BAN
+def test_road03_the_disguised_guesser_is_banned_when_it_reaches_the_ban_count(lab, disguised):
+    # Below the count it is held by the byte budget, which refills by 256 bytes an hour.
+    banned = lab.wait_for_ban("world", lab.address("guesser"), timeout=10) is not None
+    assert banned == (disguised["guesses"] >= SIP_WORLD_MAXRETRY), disguised
 
 
-def test_road03_the_banned_guesser_gets_no_answer(lab, disguised):
+def test_road03_the_guesser_gets_no_answer_after_its_budget(lab, disguised):
     assert lab.register("guesser", "world", "Wrong-0000") == "timeout"
 
 

@@ -21,9 +21,9 @@ ALWAYS_TRUSTED = ["127.0.0.1/8", "::1"]
 
 def read_settings(ctx):
     settings = {name: ctx.bool(f"fail2ban_{name}") for name in SWITCHES}
-    for name in ("maxretry", "recidive_maxretry"):
+    for name in ("maxretry", "sip_world_maxretry", "recidive_maxretry"):
         settings[name] = ctx.int(
-            f"fail2ban_{name}", minimum=1, hint="; with 0 fail2ban bans on nothing or on every line (3 and 2 are the defaults)"
+            f"fail2ban_{name}", minimum=1, hint="; with 0 fail2ban bans on nothing or on every line (3, 2 and 2 are the defaults)"
         )
     for name in TIMES:
         settings[name] = ctx.int(f"fail2ban_{name}", minimum=1, hint=" (seconds)")
@@ -143,6 +143,9 @@ def view(ctx, s):
     log_backend = "polling" if s["log_backend"] == "polling" else "pyinotify"
     return {
         "jails": jails,
+        # With SIP open to the world, the firewall's byte budget lets a guesser that fetches a
+        # fresh nonce per guess (two requests a guess) land about 2: the SIP jail must ban there.
+        "sip_maxretry": s["sip_world_maxretry"] if site["sip_open_to_world"] else s["maxretry"],
         "learned": learned(ctx, s, jails),
         "ignoreip": ignoreip,
         "log_backend": log_backend,

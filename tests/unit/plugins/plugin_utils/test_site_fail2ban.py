@@ -3,7 +3,7 @@
 import pytest
 
 ASTERISK = {"asterisk": {"installed": True}}
-RETRY_HINT = "; with 0 fail2ban bans on nothing or on every line (3 and 2 are the defaults)"
+RETRY_HINT = "; with 0 fail2ban bans on nothing or on every line (3, 2 and 2 are the defaults)"
 NO_ASTERISK = {"asterisk": {"installed": False}}
 NO_ASTERISK_WARNING = (
     "Asterisk is not installed on this host (/etc/asterisk/logger.conf is missing): fail2ban's SIP,"
@@ -16,7 +16,7 @@ def test_default_view(site):
     assert fail2ban == {
         "recidive_enabled": True, "asterisk_enabled": True, "iax2_enabled": True, "ami_enabled": True,
         "sshd_enabled": True, "web_enabled": True, "asterisk_ban_auth_errors": False, "ignoreip_all_jails": True,
-        "maxretry": 3, "recidive_maxretry": 2, "findtime": 86400, "bantime": 604800, "recidive_findtime": 2592000,
+        "maxretry": 3, "sip_world_maxretry": 2, "recidive_maxretry": 2, "findtime": 86400, "bantime": 604800, "recidive_findtime": 2592000,
         "recidive_bantime": 31536000, "log_backend": "pyinotify", "banaction": "nftables", "ignoreip_extra": [],
         "jails": {
             "asterisk": {"port": "5060,5061", "protocol": "udp,tcp"},
@@ -24,6 +24,7 @@ def test_default_view(site):
             "sshd": {"port": "22", "protocol": "tcp"},
             "ami": {"port": "5038", "protocol": "tcp"},
         },
+        "sip_maxretry": 3,
         "learned": None,
         "ignoreip": ["127.0.0.1/8", "::1", "10.1.0.0/24"],
         "mode": "normal",
@@ -165,6 +166,8 @@ def test_mode_and_dbpurgeage(site, variables, mode, dbpurgeage):
     [
         ({"fail2ban_maxretry": 0}, [f"fail2ban_maxretry: 0 is below the minimum of 1{RETRY_HINT}"]),
         ({"fail2ban_recidive_maxretry": "0"}, [f"fail2ban_recidive_maxretry: 0 is below the minimum of 1{RETRY_HINT}"]),
+        ({"fail2ban_sip_world_maxretry": True},
+         [f"fail2ban_sip_world_maxretry: boolean True is not an integer{RETRY_HINT}"]),
         ({"fail2ban_findtime": 0}, ["fail2ban_findtime: 0 is below the minimum of 1 (seconds)"]),
         ({"fail2ban_bantime": -1}, ["fail2ban_bantime: -1 is below the minimum of 1 (seconds)"]),
         ({"fail2ban_recidive_findtime": 0}, ["fail2ban_recidive_findtime: 0 is below the minimum of 1 (seconds)"]),
@@ -189,13 +192,28 @@ def test_mode_and_dbpurgeage(site, variables, mode, dbpurgeage):
          ["fail2ban_ignoreip_extra: text '192.0.2.1' is not a list; write [item, ...]"]),
         ({"fail2ban_sshd_enabled": "enabled"}, ["fail2ban_sshd_enabled: text 'enabled' is not a boolean; write true or false"]),
     ],
-    ids=["maxretry-0", "recidive-maxretry-0", "findtime-0", "bantime-negative", "recidive-findtime-0",
+    ids=["maxretry-0", "recidive-maxretry-0", "sip-world-maxretry-bool", "findtime-0", "bantime-negative", "recidive-findtime-0",
          "recidive-bantime-text", "bantime-below-findtime", "recidive-window-not-longer", "recidive-ban-shorter",
          "log-backend", "banaction", "banaction-list", "firewall-backend-reported-once", "ignoreip-hostname",
          "ignoreip-host-bits", "ignoreip-text", "switch-text"],
 )
 def test_bad_setting(problems, variables, expected):
     assert problems(variables) == expected
+
+
+@pytest.mark.parametrize(
+    ("variables", "sip_maxretry"),
+    [
+        ({}, 3),
+        ({"pbx_sip_open_to_world": True}, 2),
+        ({"pbx_sip_open_to_world": "false", "fail2ban_sip_world_maxretry": 1}, 3),
+        ({"pbx_sip_open_to_world": "true", "fail2ban_sip_world_maxretry": "4", "fail2ban_maxretry": 5}, 4),
+    ],
+    ids=["closed", "world", "text-false-world", "world-own-value"],
+)
+def test_the_sip_jail_bans_sooner_when_sip_is_open_to_the_world(site, variables, sip_maxretry):
+    """The byte budget holds a nonce-per-guess guesser to about 2 guesses: the SIP jail bans there."""
+    assert site(variables, host=ASTERISK)["fail2ban"]["sip_maxretry"] == sip_maxretry
 
 
 def test_recidive_windows_unchecked_without_recidive(site):
