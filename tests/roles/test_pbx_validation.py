@@ -59,6 +59,6 @@ def test_a_bad_description_stops_the_play_with_every_problem(run_pbx_role):
         " port, username, registration, provider_max_channels, dids",
         "pbx_sip_open_to_world: text 'maybe' is not a boolean; write true or false",
         "fail2ban_maxretry: 0 is below the minimum of 1;"
-        " with 0 fail2ban bans on nothing or on every line (3 and 2 are the defaults)",
+        " with 0 fail2ban bans on nothing or on every line (3, 2 and 2 are the defaults)",
     ]
     assert "Task failed" not in run.error

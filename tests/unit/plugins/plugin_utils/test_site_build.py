@@ -186,7 +186,7 @@ def test_every_problem_at_once_in_order(problems):
         "firewall_rollback_timeout: 5 is below the minimum of 20 (seconds: the controller must reconnect"
         " before the rollback runs)",
         "fail2ban_maxretry: 0 is below the minimum of 1; with 0 fail2ban bans on nothing or on every line"
-        " (3 and 2 are the defaults)",
+        " (3, 2 and 2 are the defaults)",
     ]
 
 
