@@ -14,7 +14,6 @@ import subprocess
 import time
 
 import pytest
-import yaml
 
 SCENARIO = pathlib.Path(__file__).resolve().parent.parent
 STORE = "/etc/pbxguard/secrets.json"
@@ -61,17 +60,13 @@ def sites(testbed):
 
 
 @pytest.fixture(scope="module")
-def playbook(testbed):
-    """playbook(*args) runs converge.yml (harden.yml with the scenario's group_vars and host_vars)."""
-    inventory = {"all": {"children": {
-        "pbx": {"hosts": {name: {"ansible_host": testbed.container(name),
-                                 "ansible_connection": "containers.podman.podman"} for name in SITES}}}}}
-    path = pathlib.Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "rerun-inventory.yml"
-    path.write_text(yaml.safe_dump(inventory))
+def playbook():
+    """playbook(*args) runs converge.yml (harden.yml) on molecule's inventory with its group_vars and host_vars."""
+    inventory = pathlib.Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
     env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default")
 
     def run(*args):
-        return Run(subprocess.run(["ansible-playbook", "-i", str(path), *args, str(SCENARIO / "converge.yml")],
+        return Run(subprocess.run(["ansible-playbook", "-i", str(inventory), *args, str(SCENARIO / "converge.yml")],
                                   capture_output=True, text=True, env=env, check=False, timeout=900))
 
     return run
