@@ -25,6 +25,7 @@ from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site import (
     extensions,
     fail2ban,
     firewall,
+    health,
     networks,
     openvpn,
     patching,
@@ -43,7 +44,7 @@ SCHEMA_VERSION = 1
 
 # In dependency order: each topic may read the sections the ones before it wrote.
 TOPICS = (networks, trunks, site_links, vpn, services, sources, extensions, openvpn, firewall, fail2ban, sip_extensions,
-          trunks_role, call_review, backup, patching, audit)
+          trunks_role, call_review, backup, patching, audit, health)
 
 # The facts the collection sets itself; an inventory must not set them.
 FACTS = ("pbx_site", "pbx_host")

@@ -125,3 +125,9 @@ def test_a_branch_that_is_named_as_headquarters(defaults):
     assert problems_for(defaults, "north", inventory) == [
         "site_links_hq: this host is a branch of hq, but lab name it as their headquarters;"
         " a headquarters leaves site_links_hq empty"]
+
+
+def test_the_health_gate_timeout(site, problems):
+    assert site({"health_timeout": "20"})["health"] == {"timeout": 20}
+    assert problems({"health_timeout": 601}) == [
+        "health_timeout: 601 is above the maximum of 600 (seconds the health gate waits)"]
