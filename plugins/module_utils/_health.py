@@ -26,7 +26,7 @@ def endpoints(text):
 
 def iax2_peers(text):
     """{peer name: status} of `iax2 show peers`."""
-    return {name: status for name, status in IAX2_PEER.findall(text or "")}
+    return dict(IAX2_PEER.findall(text or ""))
 
 
 def registered(text, name):
