@@ -11,7 +11,7 @@ ENDPOINTS = """
  Endpoint:  itsp                                                 Unavailable   0 of inf
 """
 PEERS = """Name/Username              Host                 Mask             Port          Status      Description
-hq/north                   10.242.10.10    (S)  255.255.255.255  4569          OK (2 ms)
+hq/north         10.242.10.10                             (S)  255.255.255.255                           4569      (E)  OK (2 ms)
 south/hq                   10.242.10.12    (S)  255.255.255.255  4569          UNREACHABLE
 lab/lab                    10.242.10.13    (S)  255.255.255.255  4569          Unmonitored
 3 iax2 peers [1 online, 1 offline, 1 unmonitored]
