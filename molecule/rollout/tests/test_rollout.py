@@ -38,15 +38,16 @@ class Run:
 
     def summary(self):
         """{done|failed|not touched: text} of the summary play's message."""
-        return dict(re.findall(r'"(done|failed|not touched): (.*)"', self.stdout))
+        shown = self.stdout.split("TASK [Show which sites were done", 1)[1].split("TASK [", 1)[0]
+        return dict(re.findall(r'"(done|failed|not touched): (.*)"', shown))
 
     def tasks_on(self, host, play):
-        """The tasks of play that reported a result for host."""
-        section = self.stdout.split(f"PLAY [{play}]", 1)[1].split("PLAY [", 1)[0]
+        """The tasks of play (each of its waves) that reported a result for host."""
         names = []
-        for block in section.split("TASK [")[1:]:
-            if re.search(rf"(?m)^(ok|changed|skipping|fatal|failed|included).*\[{host}[\]\s-]", block):
-                names.append(block.split("]", 1)[0])
+        for section in self.stdout.split(f"PLAY [{play}]")[1:]:
+            for block in section.split("PLAY [", 1)[0].split("TASK [")[1:]:
+                if re.search(rf"(?m)^(ok|changed|skipping|fatal|failed|included).*\[{host}[\]\s-]", block):
+                    names.append(block.split("]", 1)[0])
         return names
 
 
