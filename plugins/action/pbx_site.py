@@ -11,6 +11,7 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site import FACTS, SiteError, build, prefixes
 from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site.defaults import role_defaults
+from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site.site_links import PEER_VARIABLES
 
 
 class ActionModule(ActionBase):
@@ -21,6 +22,24 @@ class ActionModule(ActionBase):
     def _value(self, name, task_vars):
         """A variable as the play sees it, templates resolved."""
         return self._templar.template(task_vars[name])
+
+    def _peers(self, task_vars):
+        """The variables of every inventory host that cross hosts (site links).
+
+        A value that cannot be read is left out: that host's own run names the problem.
+        """
+        hostvars = task_vars.get("hostvars") or {}
+        hosts = {}
+        for name in (task_vars.get("groups") or {}).get("all", []):
+            view = hostvars.get(name) or {}
+            hosts[name] = {}
+            for variable in PEER_VARIABLES:
+                try:
+                    if variable in view:
+                        hosts[name][variable] = self._templar.template(view[variable])
+                except AnsibleError:
+                    continue
+        return {"self": task_vars.get("inventory_hostname"), "hosts": hosts}
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
@@ -39,7 +58,7 @@ class ActionModule(ActionBase):
         try:
             if unreadable:
                 raise SiteError(unreadable)
-            site = build(variables, defaults, host, environment.get("SSH_CLIENT", ""))
+            site = build(variables, defaults, host, environment.get("SSH_CLIENT", ""), self._peers(task_vars))
         except SiteError as exc:
             count = len(exc.problems)
             result.update(

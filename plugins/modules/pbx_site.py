@@ -27,6 +27,9 @@ description:
   - The controller's address comes from C(pbx_controller_address) or, when that is empty, from
     C(ansible_env.SSH_CLIENT) (gather it first); host facts come from C(pbx_host)
     (M(pbxguard.hardening.pbx_host_facts)).
+  - What crosses hosts comes from the whole inventory - C(site_links_hq), C(site_links_address)
+    and C(pbx_extensions) of every inventory host (C(hostvars)) - so that the site links of
+    M(pbxguard.hardening.site_links) are derived on both sides.
   - This is an action plugin; it runs on the controller and needs Python C(netaddr) there.
 options: {}
 attributes:

@@ -25,11 +25,13 @@ from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site import (
     extensions,
     fail2ban,
     firewall,
+    health,
     networks,
     openvpn,
     patching,
     services,
     sip_extensions,
+    site_links,
     sources,
     trunks,
     trunks_role,
@@ -41,8 +43,8 @@ from ansible_collections.pbxguard.hardening.plugins.plugin_utils._site._context 
 SCHEMA_VERSION = 1
 
 # In dependency order: each topic may read the sections the ones before it wrote.
-TOPICS = (networks, trunks, vpn, services, sources, extensions, openvpn, firewall, fail2ban, sip_extensions,
-          trunks_role, call_review, backup, patching, audit)
+TOPICS = (networks, trunks, site_links, vpn, services, sources, extensions, openvpn, firewall, fail2ban, sip_extensions,
+          trunks_role, call_review, backup, patching, audit, health)
 
 # The facts the collection sets itself; an inventory must not set them.
 FACTS = ("pbx_site", "pbx_host")
@@ -71,12 +73,14 @@ def unknown_variables(problems, variables, defaults):
             problems.add(name, f"unknown variable; {hint}")
 
 
-def build(variables, defaults, host=None, ssh_client=""):
+def build(variables, defaults, host=None, ssh_client="", peers=None):
     """Return pbx_site for variables (the inventory's values by name) or raise SiteError.
 
     defaults: role name -> {variable: default}, from each role's defaults/main.yml.
     host: the pbx_host facts of the managed host (empty when not gathered).
     ssh_client: the controller's SSH_CLIENT on the host, for its address.
+    peers: {"self": inventory name, "hosts": {name: variables}} of the whole inventory, for
+    what crosses hosts (site links); the variables are site_links.PEER_VARIABLES.
     """
     merged = {}
     for role_defaults in defaults.values():
@@ -85,6 +89,7 @@ def build(variables, defaults, host=None, ssh_client=""):
     # Facts of the host, not inventory values: anything malformed counts as not gathered.
     host = host if isinstance(host, Mapping) else {}
     ctx = Context(merged, host, ssh_client if isinstance(ssh_client, str) else "")
+    ctx.peers = peers if isinstance(peers, Mapping) else {}
     unknown_variables(ctx.problems, variables, defaults)
     ctx.site["schema_version"] = SCHEMA_VERSION
     for topic in TOPICS:

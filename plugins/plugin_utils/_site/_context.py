@@ -26,6 +26,8 @@ class Context:
         self.site = {}
         # netaddr networks the topics share (the site itself holds only plain data).
         self.nets = {}
+        # Other inventory hosts' variables, for what crosses hosts (build() sets them).
+        self.peers = {}
 
     def bool(self, name):
         return _types.read_bool(self.problems, name, self.vars.get(name))
