@@ -11,7 +11,7 @@ COLLECTION_LINK := .collections/ansible_collections/pbxguard/hardening
 IMAGES := debian12 debian12-bare asterisk22 attacker
 # Molecule scenarios run two at a time (MOLECULE_JOBS), longest first so that both slots
 # finish close together; a scenario not named in SCENARIO_ORDER runs last.
-SCENARIO_ORDER := rollout sip_extensions firewall openvpn trunks attack audit fresh fail2ban firewall_lockout smoke
+SCENARIO_ORDER := attack rollout openvpn sip_extensions trunks firewall roaming audit fresh fail2ban firewall_lockout smoke
 FOUND_SCENARIOS := $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml)))
 SCENARIOS := $(filter $(FOUND_SCENARIOS),$(SCENARIO_ORDER)) $(filter-out $(SCENARIO_ORDER),$(FOUND_SCENARIOS))
 SCENARIO ?= $(SCENARIOS)
