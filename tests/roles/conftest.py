@@ -22,7 +22,7 @@ PBX_PLAYBOOK = """\
 
 @pytest.fixture(scope="session")
 def run_pbx_role(tmp_path_factory, ansible_playbook):
-    """Return run(variables, env=None) -> PlaybookRun with .facts: pbx_site, or None when the
+    """Return run(variables, env=None) -> playbook.Run with .facts: pbx_site, or None when the
     play stopped before the dump."""
 
     def run(variables, env=None):
