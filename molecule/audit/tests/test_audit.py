@@ -31,16 +31,6 @@ def statuses(report, host):
     return {row["id"]: row["status"] for row in report["hosts"][host]["results"]}
 
 
-@pytest.fixture(scope="module")
-def weak(testbed):
-    return testbed.host("weak")
-
-
-@pytest.fixture(scope="module")
-def hardened(testbed):
-    return testbed.host("hardened")
-
-
 def test_each_weakness_of_the_weak_pbx_is_reported(report):
     found = statuses(report, "weak")
     assert {item: found[item] for item in WEAK_FAILS} == {item: "fail" for item in WEAK_FAILS}

@@ -1,15 +1,10 @@
 """Bad input fails before any rule changes, naming the variable; check mode changes
 nothing and shows the ruleset change as a diff."""
 
-import json
-import os
-import pathlib
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-SCENARIO = pathlib.Path(__file__).resolve().parent.parent
 HELPER = "/usr/local/sbin/pbxguard-firewall"
 
 # One bad input per backend: on a real host the play fails naming the variable before
@@ -24,14 +19,10 @@ BAD_INPUTS = {
 
 def rerun(testbed, pbx, extra_vars, *options):
     backend = "iptables" if "ipt" in pbx else "nftables"
-    command = [
-        "ansible-playbook", "-i", f"{testbed.container(pbx)},", "-c", "containers.podman.podman",
-        str(SCENARIO / "rerun.yml"), "-e", json.dumps({"firewall_backend": backend, **extra_vars}), *options,
-    ]
     # One line per result, whatever callback settings molecule passes down.
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
-               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default", ANSIBLE_CALLBACK_RESULT_FORMAT="json")
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False, timeout=300)
+    return testbed.playbook("rerun.yml", "-c", "containers.podman.podman", *options, inventory=f"{testbed.container(pbx)},",
+                            extra_vars={"firewall_backend": backend, **extra_vars},
+                            env={"ANSIBLE_CALLBACK_RESULT_FORMAT": "json"}, timeout=300)
 
 
 def state(testbed, pbx):

@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-SCENARIO = pathlib.Path(__file__).resolve().parent.parent
 HELPER = "/usr/local/sbin/pbxguard-firewall"
 # Host keys into the scenario's own folder, never /dev/null (see group_vars/all.yml).
 SSH_OPTIONS = ["-o", "StrictHostKeyChecking=no", "-o", "UpdateHostKeys=no", "-o", "ConnectTimeout=5",
@@ -35,14 +34,9 @@ def lockout_run(testbed, key, tmp_path_factory):
         f"      ansible_host: {testbed.address('pbx', 'ipv4')}\n"
         f"      ansible_user: root\n      ansible_private_key_file: {key}\n"
     )
-    # One line per result, whatever callback settings molecule passes down.
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0",
-               ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default", ANSIBLE_CALLBACK_RESULT_FORMAT="json")
     started = time.monotonic()
-    run = subprocess.run(
-        ["ansible-playbook", "-i", str(inventory), str(SCENARIO / "lockout.yml")],
-        capture_output=True, text=True, env=env, check=False, timeout=300,
-    )
+    # One line per result, whatever callback settings molecule passes down.
+    run = testbed.playbook("lockout.yml", inventory=inventory, env={"ANSIBLE_CALLBACK_RESULT_FORMAT": "json"}, timeout=300)
     return run, time.monotonic() - started
 
 

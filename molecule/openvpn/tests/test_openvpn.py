@@ -16,9 +16,7 @@ import subprocess
 import time
 
 import pytest
-import yaml
 
-SCENARIO = pathlib.Path(__file__).resolve().parent.parent
 PROFILES = pathlib.Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/nonexistent")) / "profiles" / "pbx"
 DIR = "/etc/openvpn/server/pbxguard"
 SERVER = "10.242.4.129"
@@ -72,16 +70,6 @@ def install_profile(testbed, name):
     """Copy the controller's profile into the phone (the profile itself is never printed)."""
     subprocess.run(["podman", "cp", str(PROFILES / f"{name}.ovpn"), f"{testbed.container('phone')}:/root/{name}.ovpn"],
                    check=True, capture_output=True)
-
-
-@pytest.fixture(scope="module")
-def pbx(testbed):
-    return testbed.host("pbx")
-
-
-@pytest.fixture(scope="module")
-def phone(testbed):
-    return testbed.host("phone")
 
 
 @pytest.fixture(scope="module")
@@ -191,29 +179,13 @@ def test_a_configuration_that_cannot_start_is_refused(testbed, pbx, change, expe
     assert pbx.file("/etc/openvpn/server/pbxguard.conf").content_string == live
 
 
-class Run:
-    """A finished ansible-playbook run whose output a failure report must not show."""
-
-    def __init__(self, completed):
-        self.returncode, self.stdout, self.stderr = completed.returncode, completed.stdout, completed.stderr
-
-    def __repr__(self):
-        return f"<ansible-playbook run, rc {self.returncode}>"
-
-
 @pytest.fixture(scope="module")
 def revoked(testbed, pbx, profiles, tunnel_201):
     """Revoke 201 with a -v run of the converge play, while its tunnel is up."""
-    inventory = {"all": {"children": {"pbx": {"hosts": {
-        "pbx": {"ansible_host": testbed.container("pbx"), "ansible_connection": "containers.podman.podman"}}}}}}
-    path = pathlib.Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "revoke-inventory.yml"
-    path.write_text(yaml.safe_dump(inventory))
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default")
-    run = subprocess.run(["ansible-playbook", "-v", "-i", str(path), "-e", '{"openvpn_revoked_phones": ["201"]}',
-                          str(SCENARIO / "converge.yml")],
-                         capture_output=True, text=True, env=env, check=False, timeout=900)
+    inventory = testbed.inventory(("pbx",), "revoke-inventory.yml")
+    run = testbed.playbook("converge.yml", "-v", inventory=inventory, extra_vars={"openvpn_revoked_phones": ["201"]})
     tunnel_201[0].stop()
-    return Run(run)
+    return run
 
 
 def test_the_revoking_run_succeeds_and_changes_what_it_must(revoked, pbx):

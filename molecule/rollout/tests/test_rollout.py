@@ -10,45 +10,30 @@ import json
 import os
 import pathlib
 import re
-import subprocess
 import time
 
 import pytest
 
-SCENARIO = pathlib.Path(__file__).resolve().parent.parent
 STORE = "/etc/pbxguard/secrets.json"
 LOG = "/var/log/asterisk/messages.log"
 SITES = ("hq", "north", "south")
 NUMBERS = {"hq": "101", "north": "201", "south": "301"}
 
 
-class Run:
-    """A finished ansible-playbook run; its output stays out of failure reports (secrets)."""
+def site_summary(run):
+    """{done|failed|not touched: text} of the summary play's message."""
+    shown = run.stdout.split("TASK [Show which sites were done", 1)[1].split("TASK [", 1)[0]
+    return dict(re.findall(r'"(done|failed|not touched): (.*)"', shown))
 
-    def __init__(self, completed):
-        self.returncode, self.stdout = completed.returncode, completed.stdout
 
-    def __repr__(self):
-        return f"<ansible-playbook run, rc {self.returncode}>"
-
-    def recap(self):
-        """{host: (changed, unreachable, failed)} of the PLAY RECAP."""
-        found = re.findall(r"(?m)^(\w+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", self.stdout)
-        return {host: tuple(int(n) for n in numbers) for host, *numbers in found}
-
-    def summary(self):
-        """{done|failed|not touched: text} of the summary play's message."""
-        shown = self.stdout.split("TASK [Show which sites were done", 1)[1].split("TASK [", 1)[0]
-        return dict(re.findall(r'"(done|failed|not touched): (.*)"', shown))
-
-    def tasks_on(self, host, play):
-        """The tasks of play (each of its waves) that reported a result for host."""
-        names = []
-        for section in self.stdout.split(f"PLAY [{play}]")[1:]:
-            for block in section.split("PLAY [", 1)[0].split("TASK [")[1:]:
-                if re.search(rf"(?m)^(ok|changed|skipping|fatal|failed|included).*\[{host}[\]\s-]", block):
-                    names.append(block.split("]", 1)[0])
-        return names
+def tasks_on(run, host, play):
+    """The tasks of play (each of its waves) that reported a result for host."""
+    names = []
+    for section in run.stdout.split(f"PLAY [{play}]")[1:]:
+        for block in section.split("PLAY [", 1)[0].split("TASK [")[1:]:
+            if re.search(rf"(?m)^(ok|changed|skipping|fatal|failed|included).*\[{host}[\]\s-]", block):
+                names.append(block.split("]", 1)[0])
+    return names
 
 
 def secret(host, name):
@@ -61,14 +46,12 @@ def sites(testbed):
 
 
 @pytest.fixture(scope="module")
-def playbook():
+def playbook(testbed):
     """playbook(*args) runs converge.yml (harden.yml) on molecule's inventory with its group_vars and host_vars."""
     inventory = pathlib.Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default")
 
     def run(*args):
-        return Run(subprocess.run(["ansible-playbook", "-i", str(inventory), *args, str(SCENARIO / "converge.yml")],
-                                  capture_output=True, text=True, env=env, check=False, timeout=900))
+        return testbed.playbook("converge.yml", *args, inventory=inventory)
 
     return run
 
@@ -142,7 +125,7 @@ def test_a_second_run_changes_nothing_and_every_gate_passes(playbook):
     run = playbook()
     assert run.returncode == 0, run.stdout[-3000:]
     assert run.recap() == {site: (0, 0, 0) for site in SITES}
-    assert run.summary() == {"done": "hq, north, south", "failed": "-", "not touched": "-"}
+    assert site_summary(run) == {"done": "hq, north, south", "failed": "-", "not touched": "-"}
 
 
 def test_a_branch_failing_its_gate_stops_the_wave(playbook, sites):
@@ -160,12 +143,12 @@ def test_a_branch_failing_its_gate_stops_the_wave(playbook, sites):
     finally:
         north.run("nft delete table inet rollout_cut")
     assert run.returncode != 0
-    summary = run.summary()
+    summary = site_summary(run)
     assert summary["done"] == "hq"
     assert summary["failed"].startswith("north: ") and "Wait until the host passes its health gate" in summary["failed"]
     assert "trunks reachable: IAX2 peers not reachable: hq (UNREACHABLE)" in summary["failed"]
     assert summary["not touched"] == "south"
     # South's wave only recorded that it was not touched; nothing else ran on it.
-    assert set(run.tasks_on("south", "Harden the PBX hosts, in waves")) <= {
+    assert set(tasks_on(run, "south", "Harden the PBX hosts, in waves")) <= {
         "Record this host as not touched", "End this host's rollout"}
     assert run.recap()["south"] == (0, 0, 0)

@@ -7,13 +7,11 @@ Secrets are read from the store on the PBX inside the tests and never printed: e
 compares a status or a name, never a command line that holds a secret."""
 
 import json
-import os
 import pathlib
 import re
-import subprocess
 
 import pytest
-import yaml
+from playbook import Hidden
 
 SCENARIO = pathlib.Path(__file__).resolve().parent.parent
 STORE = "/etc/pbxguard/secrets.json"
@@ -37,43 +35,6 @@ def register(client, server, user, password):
     # A generous timeout: a replaced registration can take Asterisk over 2 s on a loaded machine.
     return client.run(f"{CLIENT} register --server {server} --user {user} --password {password} --timeout 5"
                       ).stdout.strip()
-
-
-class Hidden(list):
-    """Secrets that pytest may show in a failure report: their repr gives only their number."""
-
-    def __repr__(self):
-        return f"<{len(self)} secrets, hidden>"
-
-
-class Run:
-    """A finished ansible-playbook run whose output a failure report must not show."""
-
-    def __init__(self, completed):
-        self.returncode, self.stdout, self.stderr = completed.returncode, completed.stdout, completed.stderr
-
-    def __repr__(self):
-        return f"<ansible-playbook run, rc {self.returncode}>"
-
-
-@pytest.fixture(scope="module")
-def plain(testbed):
-    return testbed.host("plain")
-
-
-@pytest.fixture(scope="module")
-def freepbx(testbed):
-    return testbed.host("freepbx")
-
-
-@pytest.fixture(scope="module")
-def phone(testbed):
-    return testbed.host("phone")
-
-
-@pytest.fixture(scope="module")
-def attacker(testbed):
-    return testbed.host("attacker")
 
 
 def test_asterisk_loaded_exactly_the_expected_objects(plain):
@@ -239,16 +200,10 @@ def test_freepbx_blocks_are_in_the_custom_files(freepbx):
 @pytest.fixture(scope="module")
 def verbose_rerun(testbed, plain):
     """A third run, with -v, on both PBXs: its whole output, and every secret it must not show."""
-    inventory = {"all": {"children": {"pbx": {"hosts": {
-        name: {"ansible_host": testbed.container(name), "ansible_connection": "containers.podman.podman"}
-        for name in ("plain", "freepbx")}}}}}
-    path = pathlib.Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "rerun-inventory.yml"
-    path.write_text(yaml.safe_dump(inventory))
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default")
-    run = subprocess.run(["ansible-playbook", "-v", "-i", str(path), str(SCENARIO / "converge.yml")],
-                         capture_output=True, text=True, env=env, check=False, timeout=900)
+    inventory = testbed.inventory(("plain", "freepbx"), "rerun-inventory.yml")
+    run = testbed.playbook("converge.yml", "-v", inventory=inventory)
     # Hidden, not a plain list: a failure report would print the fixture's value.
-    return Run(run), Hidden(list(stored(plain).values()) + [GIVEN_202])
+    return run, Hidden(list(stored(plain).values()) + [GIVEN_202])
 
 
 def test_a_verbose_rerun_changes_nothing(verbose_rerun):

@@ -12,14 +12,12 @@ byte for byte. A -v rerun on both PBXs changes nothing and prints no secret.
 Secrets are read from the store on the PBX inside the tests and never printed."""
 
 import json
-import os
 import pathlib
 import re
-import subprocess
 import time
 
 import pytest
-import yaml
+from playbook import Hidden
 
 SCENARIO = pathlib.Path(__file__).resolve().parent.parent
 STORE = "/etc/pbxguard/secrets.json"
@@ -49,46 +47,9 @@ def wait_for(probe, seconds=10.0):
     return value
 
 
-class Run:
-    """A finished ansible-playbook run whose output a failure report must not show."""
-
-    def __init__(self, completed):
-        self.returncode, self.stdout, self.stderr = completed.returncode, completed.stdout, completed.stderr
-
-    def __repr__(self):
-        return f"<ansible-playbook run, rc {self.returncode}>"
-
-
-class Hidden(list):
-    """Secrets that pytest may show in a failure report: their repr gives only their number."""
-
-    def __repr__(self):
-        return f"<{len(self)} secrets, hidden>"
-
-
 @pytest.fixture(scope="module")
 def pbx(testbed):
     return testbed.host("office")
-
-
-@pytest.fixture(scope="module")
-def freepbx(testbed):
-    return testbed.host("freepbx")
-
-
-@pytest.fixture(scope="module")
-def provider(testbed):
-    return testbed.host("provider")
-
-
-@pytest.fixture(scope="module")
-def rogue(testbed):
-    return testbed.host("rogue")
-
-
-@pytest.fixture(scope="module")
-def phone(testbed):
-    return testbed.host("phone")
 
 
 @pytest.fixture(scope="module")
@@ -266,16 +227,10 @@ def test_the_rest_of_extensions_conf_is_left_alone(pbx):
 @pytest.fixture(scope="module")
 def verbose_rerun(testbed, pbx):
     """A third run, with -v: its whole output, and every secret it must not show."""
-    inventory = {"all": {"children": {"pbx": {"hosts": {
-        name: {"ansible_host": testbed.container(name), "ansible_connection": "containers.podman.podman"}
-        for name in ("office", "freepbx")}}}}}
-    path = pathlib.Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "rerun-inventory.yml"
-    path.write_text(yaml.safe_dump(inventory))
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="ansible.builtin.default")
-    run = subprocess.run(["ansible-playbook", "-v", "-i", str(path), str(SCENARIO / "converge.yml")],
-                         capture_output=True, text=True, env=env, check=False, timeout=900)
+    inventory = testbed.inventory(("office", "freepbx"), "rerun-inventory.yml")
+    run = testbed.playbook("converge.yml", "-v", inventory=inventory)
     stored = json.loads(pbx.file(STORE).content_string)["secrets"]
-    return Run(run), Hidden([entry["value"] for entry in stored.values()] + [PEER_SECRET, ITSP_SECRET])
+    return run, Hidden([entry["value"] for entry in stored.values()] + [PEER_SECRET, ITSP_SECRET])
 
 
 def test_a_verbose_rerun_changes_nothing(verbose_rerun):
