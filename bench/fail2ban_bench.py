@@ -17,13 +17,11 @@ role pbxguard.hardening.fail2ban with its defaults), then:
 
 Usage: .venv/bin/python bench/fail2ban_bench.py     (about 3 minutes; removes everything it starts)
 Needs: the images localhost/pbxguard/asterisk22 and localhost/pbxguard/attacker, the
-virtualenv's ansible-playbook, and ANSIBLE_COLLECTIONS_PATH as the Makefile sets it.
+virtualenv (tests/playbook.py runs its ansible-playbook with this checkout's collections).
 """
 
 import json
-import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,11 +33,19 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "bench"))
 import attacks  # noqa: E402  (tests/ is not a package)
 import figures  # noqa: E402
+import playbook  # noqa: E402
+from containers import Container, Testbed, down  # noqa: E402
 SCENARIO = REPO / "molecule/fail2ban"
-RUN = f"pbxguard-{os.environ.get('PBXGUARD_RUN_ID', 'dev')}-f2b-bench"
-NET = f"{RUN}-net"
-PBX, ATTACKER = f"{RUN}-pbx", f"{RUN}-attacker"
+BED = Testbed("f2b-bench", unique=False)
+PBX, ATTACKER = BED.name("pbx"), BED.name("attacker")
 PBX_IP, ATTACKER_IP = "10.242.2.10", "10.242.2.66"
+# The PBX and the attacker on an internal dual-stack network of their own.
+SPEC = {
+    "networks": [{"name": "net", "ipv4": "10.242.2.0/24", "ipv6": "fd42:4242:2::/64"}],
+    "platforms": [{"name": name, "image": f"localhost/pbxguard/{image}",
+                   "networks": [{"name": "net", "ipv4": f"10.242.2.{host}", "ipv6": f"fd42:4242:2::{host}"}]}
+                  for name, image, host in (("pbx", "asterisk22", "10"), ("attacker", "attacker", "66"))],
+}
 RATE_LIMIT = """
 table inet pbxguard-bench-ratelimit {
   chain input {
@@ -50,36 +56,16 @@ table inet pbxguard-bench-ratelimit {
 """
 
 
-def sh(*argv, check=True, stdin=None):
-    result = subprocess.run(argv, input=stdin, capture_output=True, text=True, check=False)
-    if check and result.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} failed: {result.stdout[-1500:]} {result.stderr[-1500:]}")
-    return result.stdout
-
-
 def on(container, command, check=True, stdin=None):
-    return sh("podman", "exec", "-i", container, "sh", "-c", command, check=check, stdin=stdin)
+    return Container(container).sh(command, check=check, stdin=stdin)
 
 
 def teardown():
-    sh("podman", "rm", "--force", "--ignore", "--time", "0", PBX, ATTACKER, check=False)
-    if subprocess.run(["podman", "network", "exists", NET], check=False).returncode == 0:
-        sh("podman", "network", "rm", "--force", NET, check=False)
+    down(BED.prefix)
 
 
 def setup():
-    sh("podman", "network", "create", "--internal", "--disable-dns", "--ipv6", "--subnet",
-       "fd42:4242:2::/64", "--subnet", "10.242.2.0/24", NET)
-    for name, image, host in ((PBX, "asterisk22", "10"), (ATTACKER, "attacker", "66")):
-        sh("podman", "run", "--detach", "--name", name, "--hostname", name.rsplit("-", 1)[1],
-           "--systemd=always", "--pull=never", "--cgroupns=private",
-           "--cap-add", "SYS_ADMIN,NET_ADMIN,NET_RAW",
-           f"--network={NET}:ip=10.242.2.{host},ip6=fd42:4242:2::{host}", f"localhost/pbxguard/{image}")
-        for _attempt in range(100):
-            state = on(name, "systemctl is-system-running", check=False).strip()
-            if state in ("running", "degraded"):
-                break
-            time.sleep(0.2)
+    BED.up(SPEC)
     with tempfile.TemporaryDirectory() as tmp:
         inventory = Path(tmp) / "inventory.json"
         inventory.write_text(json.dumps({
@@ -87,8 +73,10 @@ def setup():
             "pbx": {"hosts": {"pbx": {"ansible_host": PBX}}},
             "clients": {"hosts": {"attacker": {"ansible_host": ATTACKER}}},
         }))
-        for playbook in ("prepare.yml", "converge.yml"):
-            sh(str(REPO / ".venv/bin/ansible-playbook"), "-i", str(inventory), str(SCENARIO / playbook))
+        for name in ("prepare.yml", "converge.yml"):
+            run = playbook.run(SCENARIO / name, inventory)
+            if run.rc != 0:
+                raise RuntimeError(f"{name} failed: {run.output[-1500:]}")
 
 
 def policy():
@@ -118,16 +106,6 @@ def fresh_fail2ban():
     raise RuntimeError("fail2ban did not come back")
 
 
-class Host:
-    """A container for tests/attacks.py."""
-
-    def __init__(self, name):
-        self.name = name
-
-    def sh(self, command, check=True, stdin=None):
-        return on(self.name, command, check=check, stdin=stdin)
-
-
 def measure(label, attack, rate_limited, address=ATTACKER_IP):
     fresh_fail2ban()
     on(PBX, "nft delete table inet pbxguard-bench-ratelimit 2>/dev/null || true")
@@ -142,7 +120,7 @@ def measure(label, attack, rate_limited, address=ATTACKER_IP):
     was_banned = banned(address)
     time.sleep(3)  # the guesses that were in flight when the ban landed still count
     on(ATTACKER, "systemctl stop bench-attack 2>/dev/null || true", check=False)
-    failed = attacks.failures(Host(PBX), address)  # fresh_fail2ban emptied the jail's log
+    failed = attacks.failures(Container(PBX), address)  # fresh_fail2ban emptied the jail's log
     events = on(PBX, f"tail -n +{int(offsets[0]) + 1} /var/log/asterisk/security"
                      f" | grep ChallengeResponseFailed | grep -m1 'IPV4/UDP/{address}/' || true")
     bans = on(PBX, f"tail -n +{int(offsets[1]) + 1} /var/log/fail2ban.log"
@@ -248,9 +226,6 @@ def table(rows, headers):
 
 
 def main():
-    os.environ.setdefault("CONTAINERS_CONF", str(REPO / "containers.conf"))
-    os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH",
-                          f"{REPO}/.collections:{REPO}/.venv/lib/python3.11/site-packages")
     teardown()
     try:
         setup()
