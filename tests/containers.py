@@ -93,6 +93,8 @@ class Testbed:
     Testbed("f2b-regex") makes `pbxguard-<run id>-f2b-regex-<8 random hex digits>`; with
     unique=False the random part is left out, and prefix= gives the whole prefix."""
 
+    __test__ = False  # a helper that test modules import, not a test class for pytest to collect
+
     def __init__(self, purpose=None, unique=True, prefix=None):
         if prefix is None:
             run_id = os.environ.get("PBXGUARD_RUN_ID", "dev")
