@@ -46,13 +46,16 @@ SPEC = {
                    "networks": [{"name": "net", "ipv4": f"10.242.2.{host}", "ipv6": f"fd42:4242:2::{host}"}]}
                   for name, image, host in (("pbx", "asterisk22", "10"), ("attacker", "attacker", "66"))],
 }
-RATE_LIMIT = """
-table inet pbxguard-bench-ratelimit {
-  chain input {
+# The firewall role's per-source budget in world-open mode (firewall_sip_world_bytes' default)
+# and its nftables refill, as one nft meter.
+BUDGET_BYTES, REFILL_BYTES_PER_HOUR = 2048, 256
+RATE_LIMIT = f"""
+table inet pbxguard-bench-ratelimit {{
+  chain input {{
     type filter hook input priority -20; policy accept;
-    udp dport 5060 meter sip_per_source { ip saddr limit rate over 256 bytes/hour burst 1792 bytes } drop
-  }
-}
+    udp dport 5060 meter sip_per_source {{ ip saddr limit rate over {REFILL_BYTES_PER_HOUR} bytes/hour burst {BUDGET_BYTES - REFILL_BYTES_PER_HOUR} bytes }} drop
+  }}
+}}
 """
 
 
@@ -147,11 +150,36 @@ ATTACKS = [
 
 def per_day(p, row):
     """Guesses in 24 hours for an attacker who lands row's guesses, is banned, waits the ban
-    out and starts again (recidive only lowers this)."""
-    if row["banned"] != "yes" or row["seconds to ban"] == "-":
+    out and starts again (recidive only lowers this). One the budget held unbanned gets more
+    only as the budget refills: as a slow guesser, computed."""
+    if row["banned"] == "yes" and row["seconds to ban"] != "-":
+        to_ban = float(row["seconds to ban"])
+        return row["guesses reached Asterisk"] * (1 + int(max(0.0, 86400 - to_ban) // (to_ban + p["bantime"])))
+    if row["rate limit"] == "none":
         return "no ban"
-    to_ban = float(row["seconds to ban"])
-    return row["guesses reached Asterisk"] * (1 + int(max(0.0, 86400 - to_ban) // (to_ban + p["bantime"])))
+    landed = max(row["guesses reached Asterisk"], 1)
+    # Another guess did not fit in the budget, so a guess is larger than BUDGET / (landed + 1):
+    # the refill lets the next one through no sooner than this.
+    gap = BUDGET_BYTES / (landed + 1) / REFILL_BYTES_PER_HOUR * 3600
+    return f"{held_per_day(p, landed, gap)} (computed: one more every {gap / 3600:.1f} h)"
+
+
+def held_per_day(p, landed, gap):
+    """Guesses in the first 24 hours: landed at once, then one every gap seconds, each a
+    failure fail2ban counts within findtime; at maxretry of them, banned for bantime."""
+    failures, guesses, t, banned_until = [0.0] * landed, landed, gap, -1.0
+    if landed >= p["maxretry"]:
+        failures, banned_until = [], p["bantime"]
+    while t < 86400:
+        if t < banned_until:
+            t = banned_until
+            continue
+        failures = [f for f in failures if f > t - p["findtime"]] + [t]
+        guesses += 1
+        if len(failures) >= p["maxretry"]:
+            banned_until, failures = t + p["bantime"], []
+        t += gap
+    return guesses
 
 
 # Runs inside the PBX container: fail2ban's own FailManager counts the slow attacker.

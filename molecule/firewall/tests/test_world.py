@@ -59,3 +59,37 @@ def test_scanner_user_agents_are_dropped(testbed, pbx, family):
     ])
     lines = lines_with(read_logs(testbed, [pbx], expected=[(pbx, f"{token}-ok")])[pbx], token)
     assert len(lines) == 1 and f"{token}-ok" in lines[0], lines
+
+
+# What fail2ban's pbxguard-learned jail does for a roaming phone's registration (its action
+# is tests/fail2ban/test_actions.py's): the source enters the backend's learned set.
+LEARN = {
+    "world-nft": "nft add element inet pbxguard learned_v{v} {{ {address} timeout 60s }}",
+    "world-ipt": "ipset add -exist pbxguard-learned-v{v} {address} timeout 60",
+}
+FORGET = {
+    "world-nft": "nft delete element inet pbxguard learned_v{v} {{ {address} }}",
+    "world-ipt": "ipset del pbxguard-learned-v{v} {address}",
+}
+
+
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+@pytest.mark.parametrize("pbx", WORLD)
+def test_a_learned_source_gets_sip_beyond_the_budget_and_rtp(testbed, pbx, family):
+    address = testbed.address(pbx, family)
+    stranger = testbed.address("stranger", family)
+    token = f"learned-{uuid.uuid4()}"
+    rtp = {"protocol": "udp", "address": address, "port": 10000, "payload": f"RTP {token}-rtp"}
+    # Before: the stranger's RTP is dropped (test_packet shows it too, here it is the control).
+    send_batch(testbed, "stranger", [rtp | {"payload": f"RTP {token}-early"}])
+    pbx_host = testbed.host(pbx)
+    version = 6 if family == "ipv6" else 4
+    pbx_host.check_output(LEARN[pbx].format(v=version, address=stranger))
+    try:
+        send_batch(testbed, "stranger", guesses(address, token) + [rtp])
+        log = read_logs(testbed, [pbx], expected=[(pbx, f"{token}-19"), (pbx, f"{token}-rtp")])[pbx]
+    finally:
+        pbx_host.run(FORGET[pbx].format(v=version, address=stranger))
+    assert not lines_with(log, f"{token}-early")
+    # All 20 REGISTERs (8000 bytes, four budgets), and the RTP the stranger could not send before.
+    assert len(lines_with(log, f"{token}-")) == 21, lines_with(log, token)
