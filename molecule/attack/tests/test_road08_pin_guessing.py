@@ -16,8 +16,9 @@ What bounds a guesser across calls: only that, maxlogins per call, and the time 
 takes. Asterisk 22's app_voicemail reports a wrong PIN as a VERBOSE line alone, with the PIN
 in it ("Incorrect password '<PIN>' for user '202' (context = default)"): no NOTICE, no
 security event, so no fail2ban jail sees it, and the lab counts it in the FreePBX-style full
-log (prepare.yml). Measured in the lab: one phone redialling gets about 10 PIN tries a minute
-(3 a call of about 17 s), so an 8-digit PIN (10^8) holds years against one phone.
+log (prepare.yml). Measured in the lab: a call of 3 tries at this test's pace lasts about 22 s,
+so one phone redialling gets about 8 PIN tries a minute (waiting out each prompt exactly, about
+14): an 8-digit PIN (10^8) holds for years against one phone, though not against many.
 
 PINs are read from the PBX's store inside the test and only ever keyed in, never printed."""
 
