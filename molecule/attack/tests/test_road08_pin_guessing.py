@@ -17,8 +17,8 @@ takes. Asterisk 22's app_voicemail reports a wrong PIN as a VERBOSE line alone, 
 in it ("Incorrect password '<PIN>' for user '202' (context = default)"): no NOTICE, no
 security event, so no fail2ban jail sees it, and the lab counts it in the FreePBX-style full
 log (prepare.yml). Measured in the lab: a call of 3 tries at this test's pace lasts about 22 s,
-so one phone redialling gets about 8 PIN tries a minute (waiting out each prompt exactly, about
-14): an 8-digit PIN (10^8) holds for years against one phone, though not against many.
+so one phone redialling gets about 8 PIN tries a minute (by arithmetic, about 14 for one that
+waits out each prompt exactly): an 8-digit PIN (10^8) holds for years against one phone.
 
 PINs are read from the PBX's store inside the test and only ever keyed in, never printed."""
 
