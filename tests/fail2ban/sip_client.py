@@ -12,6 +12,10 @@ Standard library only, so it runs in any test container:
   python3 sip_client.py call --server 10.0.0.1 --user 201 --password secret --to 600
       A phone's call: INVITE with an audio offer, answering a 401 with digest authentication,
       ACK, then BYE once answered; prints the final status of the INVITE, exits 0 on a 2xx.
+      With --dtmf '202#,,,12345678#' the answered call sends RTP (PCMU silence) and keys each
+      character as a phone does (RFC 4733 telephone-events, offered in the SDP), "," a pause of
+      half a second; then it stays --hold seconds and hangs up, unless the PBX hangs up first.
+      Prints "<status> keyed=<keys sent>/<keys> bye=<pbx|phone|none (not answered)>".
   python3 sip_client.py flow --server 10.0.0.1 --user 201 --interval 0.2 --log /tmp/flow.log
       Keeps ONE UDP socket (one conntrack flow) and sends an unauthenticated REGISTER every
       interval until killed; writes "<unix time> <status or timeout>" per request to the log.
@@ -27,9 +31,23 @@ import argparse
 import hashlib
 import random
 import re
+import select
 import socket
+import struct
 import sys
 import time
+
+# RFC 4733 telephone-events: the payload type offered and each key's event code.
+EVENT_PAYLOAD = 101
+EVENT_CODES = {**{str(digit): digit for digit in range(10)}, "*": 10, "#": 11, "A": 12, "B": 13, "C": 14, "D": 15}
+RTP_TICK = 0.02      # one packet each 20 ms: 160 samples at 8000 Hz
+SAMPLES = 160
+LEAD_IN_TICKS = 25   # half a second of audio before the first key: the PBX learns our RTP source
+KEY_TICKS = 5        # a key held 100 ms, a short press
+END_REPEATS = 3      # the end of each event sent three times (RFC 4733 2.5.1.4)
+GAP_TICKS = 5        # 100 ms between keys
+PAUSE_TICKS = 25     # "," in the keys: half a second (SendDTMF's "w")
+SILENCE = b"\xff" * SAMPLES  # PCMU silence
 
 
 def _request(server, port, local, user, call_id, cseq, authorization=None, method="REGISTER",
@@ -174,13 +192,23 @@ def _header(data, name):
 
 
 def call(args):
-    """INVITE (with an audio offer), the 401 round, ACK; BYE after an answer."""
+    """INVITE (with an audio offer), the 401 round, ACK; BYE after an answer (with --dtmf,
+    after the keys, unless the PBX hangs up first)."""
     sock, local, call_id = _dialog(args)
     server_host = f"[{args.server}]" if ":" in args.server else args.server
     uri = f"sip:{args.to}@{server_host}:{args.port}"
     family = "IP6" if ":" in local[0] else "IP4"
-    sdp = (f"v=0\r\no=- 1 1 IN {family} {local[0]}\r\ns=call\r\nc=IN {family} {local[0]}\r\nt=0 0\r\n"
-           f"m=audio {local[1] + 2} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+    rtp = None
+    if args.dtmf is None:
+        sdp = (f"v=0\r\no=- 1 1 IN {family} {local[0]}\r\ns=call\r\nc=IN {family} {local[0]}\r\nt=0 0\r\n"
+               f"m=audio {local[1] + 2} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+    else:
+        _check_keys(args.dtmf)
+        rtp = socket.socket(sock.family, socket.SOCK_DGRAM)
+        rtp.bind((local[0], 0))
+        sdp = (f"v=0\r\no=- 1 1 IN {family} {local[0]}\r\ns=call\r\nc=IN {family} {local[0]}\r\nt=0 0\r\n"
+               f"m=audio {rtp.getsockname()[1]} RTP/AVP 0 {EVENT_PAYLOAD}\r\na=rtpmap:0 PCMU/8000\r\n"
+               f"a=rtpmap:{EVENT_PAYLOAD} telephone-event/8000\r\na=fmtp:{EVENT_PAYLOAD} 0-16\r\na=ptime:20\r\n")
     branch = "z9hG4bK" + "%016x" % random.getrandbits(64)
     common = {"method": "INVITE", "to": args.to, "body": sdp}
     sock.send(_request(args.server, args.port, local, args.user, call_id, 1, branch=branch, **common))
@@ -192,15 +220,119 @@ def call(args):
         sock.send(_request(args.server, args.port, local, args.user, call_id, cseq, auth, branch=branch, **common))
         reply = _final(sock, cseq)
     status = _status(reply)
+    keypad = None
     if 200 <= status < 300:
         _ack(sock, args, local, call_id, cseq, reply)  # a 2xx's ACK is a new transaction
-        sock.send(_request(args.server, args.port, local, args.user, call_id, cseq + 1, method="BYE", to=args.to,
-                           to_header=_header(reply, "To")))
-        _final(sock, cseq + 1)
+        if rtp is not None:
+            keypad = _keypad(sock, rtp, reply, args.dtmf, args.hold)
+        if not keypad or not keypad["pbx_hung_up"]:
+            sock.send(_request(args.server, args.port, local, args.user, call_id, cseq + 1, method="BYE",
+                               to=args.to, to_header=_header(reply, "To")))
+            _final(sock, cseq + 1)
     elif status:
         _ack(sock, args, local, call_id, cseq, reply, branch)
-    print(status if status else "timeout")
+    if rtp is None:
+        print(status if status else "timeout")
+    else:
+        keyed = f"{keypad['keyed']}/{keypad['keys']}" if keypad else f"0/{_key_count(args.dtmf)}"
+        hung_up = ("pbx" if keypad["pbx_hung_up"] else "phone") if keypad else "none"
+        print(f"{status if status else 'timeout'} keyed={keyed} bye={hung_up}")
     return 0 if 200 <= status < 300 else 1
+
+
+def _check_keys(keys):
+    unknown = sorted(set(keys) - set(EVENT_CODES) - {","})
+    if unknown:
+        raise SystemExit(f"--dtmf: no key for {''.join(unknown)!r}; keys are 0-9 * # A-D and ',' (a pause)")
+
+
+def _key_count(keys):
+    return sum(key != "," for key in keys)
+
+
+def _keys_plan(keys, hold):
+    """One entry a 20 ms tick: None for audio (silence), or (event code, duration in samples,
+    first packet, end packet, keys done once it is sent) for a telephone-event packet."""
+    plan, done = [None] * LEAD_IN_TICKS, 0
+    for key in keys:
+        if key == ",":
+            plan += [None] * PAUSE_TICKS
+            continue
+        code = EVENT_CODES[key]
+        plan += [(code, (n + 1) * SAMPLES, n == 0, False, done) for n in range(KEY_TICKS)]
+        done += 1
+        plan += [(code, KEY_TICKS * SAMPLES, False, True, done)] * END_REPEATS
+        plan += [None] * GAP_TICKS
+    return plan + [None] * int(hold / RTP_TICK)
+
+
+def _media_target(answer):
+    """Where the PBX wants our RTP (its SDP's address and port) and its telephone-event type."""
+    address = re.search(rb"(?m)^c=IN IP[46] ([0-9a-fA-F.:]+)", answer)
+    port = re.search(rb"(?m)^m=audio (\d+)", answer)
+    event = re.search(rb"(?m)^a=rtpmap:(\d+) telephone-event/8000", answer)
+    if not (address and port):
+        return None, EVENT_PAYLOAD
+    return (address.group(1).decode(), int(port.group(1))), int(event.group(1)) if event else EVENT_PAYLOAD
+
+
+def _keypad(sock, rtp, answer, keys, hold):
+    """Key keys into the answered call as a phone does: RTP silence every 20 ms, each key as
+    RFC 4733 events (the marker on its first packet, one timestamp for all of them, the
+    duration growing, the end sent three times). Answers the PBX's BYE and stops there.
+    Returns {keys, keyed (keys whose end was sent), pbx_hung_up}."""
+    target, event_payload = _media_target(answer)
+    result = {"keys": _key_count(keys), "keyed": 0, "pbx_hung_up": False}
+    if target is None:
+        return result
+    ssrc, sequence, timestamp = random.getrandbits(32), random.getrandbits(16), random.getrandbits(32)
+    event_start = None
+    start = time.monotonic()
+    for tick, packet in enumerate(_keys_plan(keys, hold)):
+        if _bye_before(sock, rtp, start + tick * RTP_TICK):
+            result["pbx_hung_up"] = True
+            return result
+        now = (timestamp + tick * SAMPLES) & 0xFFFFFFFF
+        if packet is None:
+            event_start = None
+            header = struct.pack("!BBHII", 0x80, 0, sequence, now, ssrc)
+            rtp.sendto(header + SILENCE, target)
+        else:
+            code, duration, first, end, done = packet
+            if first:
+                event_start = now
+            header = struct.pack("!BBHII", 0x80, (0x80 if first else 0) | event_payload, sequence, event_start, ssrc)
+            rtp.sendto(header + struct.pack("!BBH", code, (0x80 if end else 0) | 10, duration), target)
+            result["keyed"] = done
+        sequence = (sequence + 1) & 0xFFFF
+    return result
+
+
+def _bye_before(sock, rtp, deadline):
+    """Until deadline: drop the PBX's RTP, answer its requests; whether it sent a BYE."""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        ready = select.select([sock, rtp], [], [], left)[0]
+        if rtp in ready:
+            rtp.recv(4096)
+        if sock in ready:
+            try:
+                data = sock.recv(65535)
+            except OSError:
+                continue
+            if data.startswith((b"BYE ", b"OPTIONS ", b"NOTIFY ")):
+                sock.send(_ok(data))
+            if data.startswith(b"BYE "):
+                return True
+
+
+def _ok(request):
+    """200 OK to a request of the PBX, its Via, From, To, Call-ID and CSeq copied back."""
+    head = request.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]
+    kept = [line for line in head if re.match(rb"(?i)(via|from|to|call-id|cseq|[vfti]):", line)]
+    return b"SIP/2.0 200 OK\r\n" + b"\r\n".join(kept) + b"\r\nContent-Length: 0\r\n\r\n"
 
 
 def _ack(sock, args, local, call_id, cseq, reply, branch=None):
@@ -265,6 +397,8 @@ def main():
     sub.choices["call"].add_argument("--password", required=True)
     sub.choices["call"].add_argument("--to", required=True)
     sub.choices["call"].add_argument("--timeout", type=float, default=5.0)
+    sub.choices["call"].add_argument("--dtmf", default=None, help="keys to send once answered (RFC 4733); ',' pauses")
+    sub.choices["call"].add_argument("--hold", type=float, default=1.0, help="seconds to stay after the keys")
     sub.choices["invite"].add_argument("--to", required=True)
     sub.choices["invite"].add_argument("--timeout", type=float, default=2.0)
     sub.choices["flow"].add_argument("--interval", type=float, default=0.2)

@@ -12,14 +12,18 @@ Bans are per address and remembered, so each unlisted address plays one part on 
   roamer IPv4    the VPN impostor (office only; it reaches office's SIP through the tunnel)
 
 office alone has a provider (the "provider" container, a real Asterisk: a PJSIP trunk capped
-at 2 calls and an IAX2 peer whose DID leads to DISA) and two VPN phones, 202 and 203.
+at 2 calls and an IAX2 peer whose DID leads to DISA) and two VPN phones, 202 and 203. world
+alone has a roaming extension, 401, whose phone (the "traveller" container) is on an address no
+list names: it plays no attacker, and no road may ban it.
 """
 
+import json
 import os
 import re
 import shlex
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests"))
@@ -33,6 +37,8 @@ OUTSIDE_NUMBER = "0201234567"
 OUTSIDE_LOG = "pbxguard-lab outside call to"
 # Asterisk's own log on a PBX or the provider (notices and warnings).
 ASTERISK_LOG = "/var/log/asterisk/messages*"
+# The lab PBXs' FreePBX-style log with verbose lines (prepare.yml): voicemail's wrong PINs.
+FULL_LOG = "/var/log/asterisk/full*"
 # What the provider logs of every call that reaches it (molecule/trunks' provider dial plan).
 PROVIDER_LOG = "provider got"
 # A domestic number: the outbound route takes it to the provider.
@@ -43,6 +49,15 @@ VPN_PHONES = {"202": "10.242.7.140", "203": "10.242.7.141"}
 # Where the openvpn role left office's phone profiles on the controller.
 PROFILES = Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/nonexistent")) / "profiles" / "office"
 TUNNEL_UP = "Initialization Sequence Completed"
+# world's roaming extension, its phone (the roaming scenario's softphone.py) and the echo test
+# it calls (the lab's dial plan); the firewall admits it once it has registered.
+ROAMING_PHONE = "traveller"
+ROAMING_NUMBER = "401"
+ECHO_NUMBER = "601"
+SOFTPHONE = "python3 /usr/local/bin/softphone.py"
+LEARNED_V4 = "nft list set inet pbxguard learned_v4"
+# softphone.py sends 100 RTP packets a call; a few may be lost on a loaded machine.
+MIN_ECHOED = 95
 
 
 class Lab:
@@ -82,9 +97,9 @@ class Lab:
         and a raised error would show it."""
         return self.host(host).sh(f"asterisk -rx {shlex.quote(command)}", check=False)
 
-    def log_lines(self, host, text):
-        """The lines of host's Asterisk log that hold text."""
-        return self.host(host).sh(f"grep -hF {shlex.quote(text)} {ASTERISK_LOG} 2>/dev/null || true").splitlines()
+    def log_lines(self, host, text, log=ASTERISK_LOG):
+        """The lines of host's Asterisk log (log, a glob) that hold text."""
+        return self.host(host).sh(f"grep -hF {shlex.quote(text)} {log} 2>/dev/null || true").splitlines()
 
     def provider_calls(self, number):
         """Calls to number that reached the provider."""
@@ -198,7 +213,45 @@ class Tunnel:
 
 
 def legitimate_path(lab, pbx):
-    """The LAN phone registers extension 201 with its secret and calls the test number."""
-    secret = lab.secret(pbx)
-    assert lab.register("phone", pbx, secret) == "200"
-    assert lab.call("phone", pbx, secret) == "200"
+    """The LAN phone registers extension 201 with its secret and calls the test number; on
+    world the roaming phone meanwhile registers 401 and calls the echo test (roaming_path)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        roaming = pool.submit(roaming_session, lab) if pbx == "world" else None
+        secret = lab.secret(pbx)
+        assert lab.register("phone", pbx, secret) == "200"
+        assert lab.call("phone", pbx, secret) == "200"
+        if roaming:
+            roaming_path(lab, roaming.result())
+
+
+def roaming_session(lab):
+    """The roaming phone registers 401 at world, waits until world's firewall has learned its
+    address (until then its SIP is held to the world's byte budget and its RTP is dropped),
+    then runs softphone.py for one call to the echo test. What it saw: {registered, learned,
+    session (softphone.py's report, or None)}."""
+    phone, address = lab.host(ROAMING_PHONE), lab.address(ROAMING_PHONE)
+    secret = lab.secret("world", f"sip_{ROAMING_NUMBER}")
+    seen = {"registered": lab.register(ROAMING_PHONE, "world", secret, user=ROAMING_NUMBER)}
+    seen["learned"] = bool(lab.wait_for(lambda: address in lab.host("world").sh(LEARNED_V4, check=False), timeout=15))
+    # One call soon after the start (--first-call 0); the session ends with that call. Never
+    # raises (check=False): the command line holds the secret.
+    report = phone.sh(f"rm -f /tmp/session.json; {SOFTPHONE} --server {lab.address('world')} --user {ROAMING_NUMBER}"
+                      f" --password {shlex.quote(secret)} --duration 1 --first-call 0 --register-every 60"
+                      f" --call-every 60 --to {ECHO_NUMBER} --result /tmp/session.json >/dev/null 2>&1;"
+                      f" cat /tmp/session.json 2>/dev/null", check=False).strip()
+    seen["session"] = json.loads(report) if report else None
+    return seen
+
+
+def roaming_path(lab, seen):
+    """The roaming phone registered from its unlisted address, its address is learned, its
+    call connected and echoed RTP both ways, and no road banned it."""
+    assert seen["registered"] == "200"
+    assert seen["learned"], lab.host("world").sh(LEARNED_V4, check=False)
+    session = seen["session"]
+    assert session and [entry["status"] for entry in session["registrations"]] == [200], session
+    assert len(session["calls"]) == 1, session
+    call = session["calls"][0]
+    assert call["status"] == 200 and call["bye"] == 200, call
+    assert call["echoed"] >= MIN_ECHOED, call
+    assert lab.address(ROAMING_PHONE) not in attacks.banned(lab.host("world"))

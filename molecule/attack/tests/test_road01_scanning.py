@@ -53,5 +53,5 @@ def test_road01_a_disguised_scanner_gets_a_generic_answer_from_the_world_open_pb
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road01_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road01_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

@@ -26,5 +26,5 @@ def test_road02_svwar_from_an_unlisted_address_finds_no_extension(lab, pbx):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road02_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road02_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

@@ -59,5 +59,5 @@ def test_road03_the_guesser_gets_no_answer_after_its_budget(lab, disguised):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road03_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road03_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

@@ -24,5 +24,5 @@ def test_road04_a_stolen_secret_does_not_call(lab, thief, pbx, family):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road04_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road04_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

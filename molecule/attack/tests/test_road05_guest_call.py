@@ -27,5 +27,5 @@ def test_road05_the_outside_route_works_for_the_authenticated_phone(lab):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road05_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road05_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

@@ -47,5 +47,5 @@ def test_road06_a_domestic_call_reaches_the_provider(lab):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road06_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road06_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

@@ -38,5 +38,5 @@ def test_road07_only_two_calls_reached_the_provider(lab, three_calls):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road07_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road07_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

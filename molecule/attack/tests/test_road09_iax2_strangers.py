@@ -20,5 +20,5 @@ def test_road09_iax2_from_the_peer_is_answered(lab):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road09_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road09_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

@@ -25,5 +25,5 @@ def test_road10_rtp_from_the_lan_arrives(lab, pbx, family):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road10_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road10_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

@@ -41,5 +41,5 @@ def test_road11_the_flow_gets_no_answer_after_the_ban(flood):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road11_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road11_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

@@ -24,5 +24,5 @@ def test_road12_ssh_is_reachable_from_the_admin_network(lab, pbx):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road12_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road12_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

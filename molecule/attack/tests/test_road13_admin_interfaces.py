@@ -33,5 +33,5 @@ def test_road13_ami_answers_on_the_pbxs_loopback(lab):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road13_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road13_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)

@@ -83,5 +83,5 @@ def test_road14_the_vpn_phone_still_registers_after_the_attempts(lab, tunnel):
 
 
 @pytest.mark.parametrize("pbx", ["office", "world"])
-def test_road14_the_lan_phone_still_registers_and_calls(lab, pbx):
+def test_road14_the_phones_still_register_and_call(lab, pbx):
     legitimate_path(lab, pbx)
