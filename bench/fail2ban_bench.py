@@ -49,11 +49,12 @@ SPEC = {
 # The firewall role's per-source budget in world-open mode (firewall_sip_world_bytes' default)
 # and its nftables refill, as one nft meter.
 BUDGET_BYTES, REFILL_BYTES_PER_HOUR = 2048, 256
+OVER_BUDGET = f"limit rate over {REFILL_BYTES_PER_HOUR} bytes/hour burst {BUDGET_BYTES - REFILL_BYTES_PER_HOUR} bytes"
 RATE_LIMIT = f"""
 table inet pbxguard-bench-ratelimit {{
   chain input {{
     type filter hook input priority -20; policy accept;
-    udp dport 5060 meter sip_per_source {{ ip saddr limit rate over {REFILL_BYTES_PER_HOUR} bytes/hour burst {BUDGET_BYTES - REFILL_BYTES_PER_HOUR} bytes }} drop
+    udp dport 5060 meter sip_per_source {{ ip saddr {OVER_BUDGET} }} drop
   }}
 }}
 """
