@@ -198,17 +198,16 @@ def call(args):
     server_host = f"[{args.server}]" if ":" in args.server else args.server
     uri = f"sip:{args.to}@{server_host}:{args.port}"
     family = "IP6" if ":" in local[0] else "IP4"
+    session = f"v=0\r\no=- 1 1 IN {family} {local[0]}\r\ns=call\r\nc=IN {family} {local[0]}\r\nt=0 0\r\n"
     rtp = None
     if args.dtmf is None:
-        sdp = (f"v=0\r\no=- 1 1 IN {family} {local[0]}\r\ns=call\r\nc=IN {family} {local[0]}\r\nt=0 0\r\n"
-               f"m=audio {local[1] + 2} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n")
+        sdp = session + f"m=audio {local[1] + 2} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
     else:
         _check_keys(args.dtmf)
         rtp = socket.socket(sock.family, socket.SOCK_DGRAM)
         rtp.bind((local[0], 0))
-        sdp = (f"v=0\r\no=- 1 1 IN {family} {local[0]}\r\ns=call\r\nc=IN {family} {local[0]}\r\nt=0 0\r\n"
-               f"m=audio {rtp.getsockname()[1]} RTP/AVP 0 {EVENT_PAYLOAD}\r\na=rtpmap:0 PCMU/8000\r\n"
-               f"a=rtpmap:{EVENT_PAYLOAD} telephone-event/8000\r\na=fmtp:{EVENT_PAYLOAD} 0-16\r\na=ptime:20\r\n")
+        sdp = session + (f"m=audio {rtp.getsockname()[1]} RTP/AVP 0 {EVENT_PAYLOAD}\r\na=rtpmap:0 PCMU/8000\r\n"
+                         f"a=rtpmap:{EVENT_PAYLOAD} telephone-event/8000\r\na=fmtp:{EVENT_PAYLOAD} 0-16\r\na=ptime:20\r\n")
     branch = "z9hG4bK" + "%016x" % random.getrandbits(64)
     common = {"method": "INVITE", "to": args.to, "body": sdp}
     sock.send(_request(args.server, args.port, local, args.user, call_id, 1, branch=branch, **common))
